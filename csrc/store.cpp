@@ -1,1 +1,139 @@
-// placeholder until written
+#include "store.hpp"
+
+#include <string>
+
+#include "thread_pool.hpp"
+
+namespace ytvis {
+
+namespace {
+
+/// numpy's pairwise summation (pairwise_sum in loops_utils.h): blocks of up to
+/// 128 values summed with eight accumulators, larger ranges split in halves
+/// rounded to a multiple of eight.
+double pairwise_sum(const double* values, std::size_t n) {
+  if (n < 8) {
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum += values[i];
+    return sum;
+  }
+  if (n <= 128) {
+    double r[8];
+    for (std::size_t j = 0; j < 8; ++j) r[j] = values[j];
+    std::size_t i = 8;
+    for (; i < n - (n % 8); i += 8) {
+      for (std::size_t j = 0; j < 8; ++j) r[j] += values[i + j];
+    }
+    double sum = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) sum += values[i];
+    return sum;
+  }
+  std::size_t half = n / 2;
+  half -= half % 8;
+  return pairwise_sum(values, half) + pairwise_sum(values + half, n - half);
+}
+
+}  // namespace
+
+double numpy_mean(const std::vector<double>& values) {
+  // add.reduce starts from the identity 0.0; 0.0 + s == s except for -0.0.
+  const double sum = 0.0 + pairwise_sum(values.data(), values.size());
+  return sum / static_cast<double>(values.size());
+}
+
+void InstanceStore::begin_instance(std::int64_t id, std::int64_t video_id,
+                                   std::int64_t category_id, double score, double iscrowd) {
+  ids_.push_back(id);
+  video_ids_.push_back(video_id);
+  category_ids_.push_back(category_id);
+  scores_.push_back(score);
+  iscrowd_.push_back(iscrowd);
+  avg_areas_.push_back(0.0);
+  avg_area_given_.push_back(0);
+  frame_offsets_.push_back(frames_.size());
+}
+
+void InstanceStore::add_absent_frame() {
+  frames_.emplace_back();
+  ++frame_offsets_.back();
+}
+
+void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height,
+                                         std::uint32_t width) {
+  FrameRecord record;
+  record.kind = FrameKind::compressed;
+  record.begin = text_.size();
+  text_.append(text);
+  record.end = text_.size();
+  record.height = height;
+  record.width = width;
+  frames_.push_back(record);
+  ++frame_offsets_.back();
+}
+
+void InstanceStore::add_decoded_frame(const Counts& counts, std::uint32_t height,
+                                      std::uint32_t width) {
+  FrameRecord record;
+  record.kind = FrameKind::decoded;
+  record.begin = counts_.size();
+  counts_.insert(counts_.end(), counts.begin(), counts.end());
+  record.end = counts_.size();
+  record.height = height;
+  record.width = width;
+  frames_.push_back(record);
+  ++frame_offsets_.back();
+}
+
+void InstanceStore::set_given_box(std::size_t frame, const Box& box) {
+  FrameRecord& record = frames_[frame_offsets_[frame_offsets_.size() - 2] + frame];
+  record.box = box;
+  record.box_given = true;
+  record.box_present = true;
+}
+
+void InstanceStore::set_avg_area(double avg_area) {
+  avg_areas_.back() = avg_area;
+  avg_area_given_.back() = 1;
+}
+
+RleView InstanceStore::view(const FrameRecord& record, Counts& scratch) const {
+  if (record.kind == FrameKind::compressed) {
+    decode_compressed(text(record), record.height, record.width, scratch);
+    return RleView{record.height, record.width, scratch.data(), scratch.size()};
+  }
+  return RleView{record.height, record.width, counts_.data() + record.begin,
+                 static_cast<std::size_t>(record.end - record.begin)};
+}
+
+void InstanceStore::finalize(unsigned threads) {
+  parallel_for(size(), threads, [&](std::size_t instance) {
+    Counts scratch;
+    std::vector<double> nonzero_areas;
+    const std::uint64_t first = frame_offsets_[instance];
+    const std::uint64_t last = frame_offsets_[instance + 1];
+    for (std::uint64_t i = first; i < last; ++i) {
+      FrameRecord& record = frames_[i];
+      if (record.kind == FrameKind::absent) continue;
+      RleView mask;
+      try {
+        mask = view(record, scratch);
+      } catch (const RleError& error) {
+        throw RleError(label_ + " " + std::to_string(instance) + " (id " +
+                       std::to_string(ids_[instance]) + ", video " +
+                       std::to_string(video_ids_[instance]) + "), frame " +
+                       std::to_string(i - first) + ": " + error.what());
+      }
+      record.area = area(mask);
+      if (!record.box_given) {
+        record.box = bbox(mask);
+        record.box_present = true;
+      }
+      if (record.area != 0) nonzero_areas.push_back(static_cast<double>(record.area));
+    }
+    if (!avg_area_given_[instance]) {
+      avg_areas_[instance] = nonzero_areas.empty() ? 0.0 : numpy_mean(nonzero_areas);
+    }
+  });
+}
+
+}  // namespace ytvis

@@ -1,4 +1,152 @@
+// The evaluation pipeline across the seam: buckets, IoU matrices and matching in
+// one call with the GIL released; accumulation in another; results as numpy views.
 #include "bindings.hpp"
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "accumulate.hpp"
+#include "buckets.hpp"
+#include "iou.hpp"
+#include "matching.hpp"
+#include "store.hpp"
+#include "thread_pool.hpp"
+
 namespace ytvis::bindings {
-void register_eval(py::module_&) {}
+
+namespace {
+
+/// Everything evaluate() computed; immutable once built.
+struct Evaluation {
+  std::shared_ptr<const InstanceStore> gt, dt;
+  BucketLayout buckets;
+  BucketIous ious;
+  MatchResults matches;
+};
+
+template <class T>
+py::array_t<T> view_of(const std::vector<T>& values, py::handle owner) {
+  py::array_t<T> array({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},
+                       values.data(), owner);
+  py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return array;
+}
+
+template <class T>
+py::array_t<T> owned(std::vector<T>&& values, const std::vector<py::ssize_t>& shape) {
+  auto* heap = new std::vector<T>(std::move(values));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(shape, heap->data(), owner);
+}
+
+using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+}  // namespace
+
+void register_eval(py::module_& m) {
+  py::class_<Evaluation, std::shared_ptr<Evaluation>> evaluation(
+      m, "Evaluation", "Buckets, IoU matrices and matches of one evaluate() run.");
+#define YTVIS_VIEW(name, expr) \
+  evaluation.def_property_readonly(name, [](py::object self) { return view_of(self.cast<Evaluation&>().expr, self); })
+  YTVIS_VIEW("bucket_gt_offsets", buckets.gt_offsets);
+  YTVIS_VIEW("bucket_dt_offsets", buckets.dt_offsets);
+  YTVIS_VIEW("bucket_gt_index", buckets.gt_index);
+  YTVIS_VIEW("bucket_dt_index", buckets.dt_index);
+  YTVIS_VIEW("iou_offsets", ious.offsets);
+  YTVIS_VIEW("iou_values", ious.values);
+  YTVIS_VIEW("zero_union_pairs", ious.zero_union_pairs);
+  YTVIS_VIEW("present", matches.present);
+  YTVIS_VIEW("entry_gt_offsets", matches.gt_offsets);
+  YTVIS_VIEW("entry_dt_offsets", matches.dt_offsets);
+  YTVIS_VIEW("gt_order", matches.gt_order);
+  YTVIS_VIEW("gt_ignore", matches.gt_ignore);
+  YTVIS_VIEW("gt_match", matches.gt_match);
+  YTVIS_VIEW("dt_match", matches.dt_match);
+  YTVIS_VIEW("dt_ignore", matches.dt_ignore);
+  YTVIS_VIEW("dt_matched_nonzero", matches.dt_matched_nonzero);
+#undef YTVIS_VIEW
+  evaluation.def_property_readonly("video_count", [](const Evaluation& e) { return e.buckets.video_count; });
+  evaluation.def_property_readonly("category_count", [](const Evaluation& e) { return e.buckets.category_count; });
+  evaluation.def_property_readonly("area_count", [](const Evaluation& e) { return e.matches.areas; });
+  evaluation.def_property_readonly("threshold_count", [](const Evaluation& e) { return e.matches.thresholds; });
+
+  evaluation.def(
+      "accumulate",
+      [](const Evaluation& e, std::vector<std::size_t> categories, std::vector<std::size_t> areas,
+         std::vector<std::int64_t> max_dets, std::vector<std::size_t> videos, std::size_t out_thresholds,
+         std::size_t out_categories, std::size_t out_areas, Doubles recall_thresholds, int threads) {
+        AccumulateSelection sel;
+        sel.categories = std::move(categories);
+        sel.areas = std::move(areas);
+        sel.max_dets = std::move(max_dets);
+        sel.videos = std::move(videos);
+        sel.out_thresholds = out_thresholds;
+        sel.out_categories = out_categories;
+        sel.out_areas = out_areas;
+        sel.recall_thresholds.assign(recall_thresholds.data(), recall_thresholds.data() + recall_thresholds.size());
+        if (sel.categories.size() > out_categories || sel.areas.size() > out_areas) {
+          throw py::index_error("accumulate(): more categories or area ranges selected than params hold");
+        }
+        Accumulated acc;
+        {
+          py::gil_scoped_release release;
+          acc = accumulate(*e.dt, e.buckets, e.matches, sel, resolve_threads(threads));
+        }
+        const auto T = static_cast<py::ssize_t>(out_thresholds);
+        const auto R = static_cast<py::ssize_t>(sel.recall_thresholds.size());
+        const auto K = static_cast<py::ssize_t>(out_categories);
+        const auto A = static_cast<py::ssize_t>(out_areas);
+        const auto M = static_cast<py::ssize_t>(sel.max_dets.size());
+        return py::make_tuple(owned(std::move(acc.precision), {T, R, K, A, M}),
+                              owned(std::move(acc.recall), {T, K, A, M}),
+                              owned(std::move(acc.scores), {T, R, K, A, M}));
+      },
+      py::arg("categories"), py::arg("areas"), py::arg("max_dets"), py::arg("videos"), py::arg("out_thresholds"),
+      py::arg("out_categories"), py::arg("out_areas"), py::arg("recall_thresholds"), py::arg("threads") = 0,
+      "Precision [T,R,K,A,M], recall [T,K,A,M] and scores [T,R,K,A,M] for the selected entries.");
+
+  m.def(
+      "evaluate",
+      [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt, std::vector<std::int64_t> video_ids,
+         std::vector<std::int64_t> category_ids, bool use_cats, Doubles iou_thresholds, Doubles area_ranges,
+         std::int64_t max_dets, const std::string& iou_type, int threads) {
+        if (area_ranges.ndim() != 2 || (area_ranges.size() > 0 && area_ranges.shape(1) != 2)) {
+          throw py::value_error("area ranges must have shape (A, 2)");
+        }
+        if (max_dets < 0) throw py::value_error("maxDets must be non-negative");
+        IouType type;
+        if (iou_type == "segm") {
+          type = IouType::segm;
+        } else if (iou_type == "bbox") {
+          type = IouType::bbox;
+        } else {
+          throw py::value_error("iouType must be 'segm' or 'bbox', got '" + iou_type + "'");
+        }
+        std::vector<double> thresholds(iou_thresholds.data(), iou_thresholds.data() + iou_thresholds.size());
+        std::vector<std::array<double, 2>> ranges(static_cast<std::size_t>(area_ranges.shape(0)));
+        for (std::size_t a = 0; a < ranges.size(); ++a) {
+          ranges[a] = {area_ranges.at(a, 0), area_ranges.at(a, 1)};
+        }
+        auto result = std::make_shared<Evaluation>();
+        result->gt = gt;
+        result->dt = dt;
+        {
+          py::gil_scoped_release release;
+          const unsigned workers = resolve_threads(threads);
+          result->buckets = make_buckets(*gt, *dt, video_ids, category_ids, use_cats,
+                                         static_cast<std::size_t>(max_dets));
+          result->ious = compute_ious(*gt, *dt, result->buckets, type, workers);
+          result->matches = match_all(*gt, *dt, result->buckets, result->ious, thresholds, ranges, workers);
+        }
+        return result;
+      },
+      py::arg("gt"), py::arg("dt"), py::arg("video_ids"), py::arg("category_ids"), py::arg("use_cats"),
+      py::arg("iou_thresholds"), py::arg("area_ranges"), py::arg("max_dets"), py::arg("iou_type") = "segm",
+      py::arg("threads") = 0,
+      "Buckets ground truth and predictions by (video, category), computes every IoU matrix and the greedy "
+      "matching at every threshold and area range.");
+}
+
 }  // namespace ytvis::bindings

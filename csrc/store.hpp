@@ -1,0 +1,95 @@
+// Columnar store of video instances (ground truth or predictions): per instance
+// its ids, score, crowd flag and mean area; per frame one record pointing into a
+// shared text buffer (compressed RLE kept compact) or a shared counts buffer.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "rle.hpp"
+
+namespace ytvis {
+
+enum class FrameKind : std::uint8_t {
+  absent = 0,      ///< falsy entry (null, [], {}): the instance is not in this frame
+  compressed = 1,  ///< compressed RLE string, decoded on demand
+  decoded = 2,     ///< run lengths already decoded (uncompressed RLE, polygons)
+};
+
+struct FrameRecord {
+  std::uint64_t begin = 0;  ///< into text() or counts(), by kind
+  std::uint64_t end = 0;
+  std::uint32_t height = 0;
+  std::uint32_t width = 0;
+  FrameKind kind = FrameKind::absent;
+  bool box_present = false;  ///< a box exists for this frame (given, or from the mask)
+  bool box_given = false;    ///< the box came from the file, not from the mask
+  std::uint64_t area = 0;    ///< mask area, filled by finalize()
+  Box box;                   ///< given box, or the mask's box after finalize()
+};
+
+/// Numpy-compatible mean of the values (pairwise summation as numpy's add.reduce
+/// does for contiguous float64, then one division), so averages match bit for bit.
+double numpy_mean(const std::vector<double>& values);
+
+class InstanceStore {
+ public:
+  /// Starts a new instance; frames added next belong to it.
+  void begin_instance(std::int64_t id, std::int64_t video_id, std::int64_t category_id,
+                      double score, double iscrowd);
+  void add_absent_frame();
+  void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
+  void add_decoded_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
+  /// Gives the box of frame `frame` of the current instance (from a `bboxes` field).
+  void set_given_box(std::size_t frame, const Box& box);
+  /// Mean area of the current instance from the file's `areas` field; without it
+  /// finalize() averages the non-zero mask areas (what loadRes does for results).
+  void set_avg_area(double avg_area);
+
+  /// Decodes every compressed frame once (validating it), fills areas and mask
+  /// boxes, and averages mask areas where no `areas` field was given. Throws
+  /// RleError naming the instance position and frame of the first bad mask.
+  void finalize(unsigned threads);
+
+  /// What one instance is called in error messages ("annotation", "result").
+  void set_label(std::string label) { label_ = std::move(label); }
+  const std::string& label() const { return label_; }
+
+  std::size_t size() const { return ids_.size(); }
+  std::size_t frame_count(std::size_t instance) const {
+    return frame_offsets_[instance + 1] - frame_offsets_[instance];
+  }
+  const FrameRecord& frame(std::size_t instance, std::size_t f) const {
+    return frames_[frame_offsets_[instance] + f];
+  }
+  /// Mask of a present frame; compressed frames are decoded into `scratch`.
+  RleView view(const FrameRecord& record, Counts& scratch) const;
+
+  const std::vector<std::int64_t>& ids() const { return ids_; }
+  const std::vector<std::int64_t>& video_ids() const { return video_ids_; }
+  const std::vector<std::int64_t>& category_ids() const { return category_ids_; }
+  const std::vector<double>& scores() const { return scores_; }
+  const std::vector<double>& iscrowd() const { return iscrowd_; }
+  const std::vector<double>& avg_areas() const { return avg_areas_; }
+  const std::vector<std::uint64_t>& frame_offsets() const { return frame_offsets_; }
+  const std::vector<FrameRecord>& frames() const { return frames_; }
+  std::string_view text(const FrameRecord& record) const {
+    return std::string_view(text_).substr(record.begin, record.end - record.begin);
+  }
+
+ private:
+  std::vector<std::int64_t> ids_, video_ids_, category_ids_;
+  std::vector<double> scores_, iscrowd_, avg_areas_;
+  std::vector<std::uint8_t> avg_area_given_;
+  std::vector<std::uint64_t> frame_offsets_{0};
+  std::vector<FrameRecord> frames_;
+  std::string text_;
+  Counts counts_;
+  std::string label_ = "annotation";
+};
+
+}  // namespace ytvis

@@ -1,0 +1,86 @@
+"""The high-level call: `evaluate(gt, results)` -> `EvalResult`."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Union
+
+import numpy as np
+
+from .result import STAT_KEYS, EvalResult
+from .ytvoseval import YTVOSeval
+from .ytvos import YTVOS
+
+__all__ = ["evaluate"]
+
+GroundTruth = Union[str, "os.PathLike[str]", dict, YTVOS]
+Results = Union[str, "os.PathLike[str]", list, YTVOS]
+
+
+def evaluate(
+    gt: GroundTruth,
+    results: Results,
+    iou_type: str = "segm",
+    *,
+    threads: int | None = None,
+    max_dets: tuple[int, ...] | list[int] | None = None,
+    video_ids: list[int] | None = None,
+    category_ids: list[int] | None = None,
+) -> EvalResult:
+    """Evaluates YouTube-VIS results against ground truth.
+
+    Parameters
+    ----------
+    gt:
+        Ground truth: a JSON path, the parsed dict, or a `YTVOS`.
+    results:
+        Predictions: a JSON path, the parsed list, or a `YTVOS` from `loadRes`.
+    iou_type:
+        ``"segm"`` (spatio-temporal mask IoU) or ``"bbox"`` (tube box IoU).
+    threads:
+        Native worker threads (default: every core). Results never depend on it.
+    max_dets, video_ids, category_ids:
+        Optional overrides of the reference's parameters.
+
+    Unlike the drop-in classes, this call is strict: a segmentations list whose
+    length differs from the video's, or a mask whose size differs from the
+    video's, is an error naming the file, the annotation and the frame.
+    """
+    gt_api = gt if isinstance(gt, YTVOS) else YTVOS(gt, threads=threads, verbose=False)
+    if isinstance(results, YTVOS):
+        dt_api = results
+    else:
+        dt_api = gt_api._load_results(results, strict=True)
+    evaluator = YTVOSeval(gt_api, dt_api, iou_type, threads=threads, verbose=False)
+    evaluator._strict = True
+    if max_dets is not None:
+        evaluator.params.maxDets = list(max_dets)
+    if video_ids is not None:
+        evaluator.params.vidIds = list(video_ids)
+    if category_ids is not None:
+        evaluator.params.catIds = list(category_ids)
+    evaluator.evaluate()
+    evaluator.accumulate()
+    evaluator.summarize()
+    p = evaluator.params
+    cat_ids = [int(c) for c in p.catIds] if p.useCats else [-1]
+    names = [str(gt_api.cats.get(c, {}).get("name", c)) for c in cat_ids]
+    return EvalResult(
+        stats={key: float(value) for key, value in zip(STAT_KEYS, evaluator.stats)},
+        precision=evaluator.eval["precision"],
+        recall=evaluator.eval["recall"],
+        scores=evaluator.eval["scores"],
+        params={
+            "iouType": p.iouType,
+            "iouThrs": np.asarray(p.iouThrs),
+            "recThrs": np.asarray(p.recThrs),
+            "maxDets": list(p.maxDets),
+            "areaRng": [list(a) for a in p.areaRng],
+            "areaRngLbl": list(p.areaRngLbl),
+            "useCats": int(p.useCats),
+            "vidIds": [int(v) for v in p.vidIds],
+            "catIds": cat_ids,
+        },
+        category_ids=cat_ids,
+        category_names=names,
+    )

@@ -1,1 +1,238 @@
-// placeholder until written
+#include "rle.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace ytvis {
+
+namespace {
+
+/// Index from which a compressed value is stored as the difference from the
+/// count two places before (pycocotools' rleToString/rleFrString use `> 2`).
+constexpr std::size_t kFirstDelta = 3;
+
+std::string pixels_text(std::uint32_t height, std::uint32_t width) {
+  return std::to_string(height) + "x" + std::to_string(width) + " (" +
+         std::to_string(static_cast<std::uint64_t>(height) * width) + " pixels)";
+}
+
+void check_total(std::uint64_t total, std::uint32_t height, std::uint32_t width) {
+  const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
+  if (total != expected) {
+    throw RleError("RLE counts sum to " + std::to_string(total) + " but the mask is " +
+                   pixels_text(height, width));
+  }
+}
+
+}  // namespace
+
+void check_size(std::int64_t height, std::int64_t width) {
+  if (height < 0 || width < 0 || static_cast<std::uint64_t>(height) > kMaxSide ||
+      static_cast<std::uint64_t>(width) > kMaxSide) {
+    throw RleError("mask size " + std::to_string(height) + "x" + std::to_string(width) +
+                   " is out of range (each side must be between 0 and " + std::to_string(kMaxSide) +
+                   ")");
+  }
+}
+
+void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width,
+                       Counts& out) {
+  out.clear();
+  std::uint64_t total = 0;
+  const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
+  std::size_t p = 0;
+  while (p < text.size()) {
+    std::int64_t value = 0;
+    unsigned shift = 0;
+    bool more = true;
+    const std::size_t start = p;
+    while (more) {
+      if (p >= text.size()) {
+        throw RleError("compressed RLE ends in the middle of a value (position " +
+                       std::to_string(start) + ")");
+      }
+      const int c = static_cast<unsigned char>(text[p]) - 48;
+      if (c < 0 || c > 63) {
+        throw RleError(std::string("invalid character '") + text[p] + "' at position " +
+                       std::to_string(p) + " in compressed RLE");
+      }
+      if (shift > 30) {
+        throw RleError("compressed RLE value at position " + std::to_string(start) +
+                       " overflows 32 bits");
+      }
+      value |= static_cast<std::int64_t>(c & 0x1f) << shift;
+      more = (c & 0x20) != 0;
+      ++p;
+      shift += 5;
+      if (!more && (c & 0x10)) value -= std::int64_t{1} << shift;  // sign extension
+    }
+    if (out.size() >= kFirstDelta) value += out[out.size() - 2];
+    if (value < 0) {
+      throw RleError("negative run length " + std::to_string(value) + " in compressed RLE (value " +
+                     std::to_string(out.size()) + ")");
+    }
+    if (value > 0xffffffffLL) {
+      throw RleError("run length " + std::to_string(value) + " in compressed RLE overflows 32 bits");
+    }
+    total += static_cast<std::uint64_t>(value);
+    if (total > expected) check_total(total, height, width);
+    out.push_back(static_cast<Count>(value));
+  }
+  check_total(total, height, width);
+}
+
+std::string encode_compressed(const Count* counts, std::size_t size) {
+  std::string text;
+  text.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    std::int64_t value = counts[i];
+    if (i >= kFirstDelta) value -= counts[i - 2];
+    bool more = true;
+    while (more) {
+      int c = static_cast<int>(value & 0x1f);
+      value >>= 5;  // arithmetic shift keeps the sign
+      more = (c & 0x10) ? value != -1 : value != 0;
+      if (more) c |= 0x20;
+      text.push_back(static_cast<char>(c + 48));
+    }
+  }
+  return text;
+}
+
+void from_uncompressed(const std::int64_t* values, std::size_t size, std::uint32_t height,
+                       std::uint32_t width, Counts& out) {
+  out.clear();
+  out.reserve(size);
+  std::uint64_t total = 0;
+  for (std::size_t i = 0; i < size; ++i) {
+    if (values[i] < 0) {
+      throw RleError("negative run length " + std::to_string(values[i]) + " at position " +
+                     std::to_string(i) + " of RLE counts");
+    }
+    if (values[i] > 0xffffffffLL) {
+      throw RleError("run length " + std::to_string(values[i]) + " overflows 32 bits");
+    }
+    total += static_cast<std::uint64_t>(values[i]);
+    out.push_back(static_cast<Count>(values[i]));
+  }
+  check_total(total, height, width);
+}
+
+std::uint64_t area(const RleView& rle) {
+  std::uint64_t sum = 0;
+  for (std::size_t i = 1; i < rle.size; i += 2) sum += rle.counts[i];
+  return sum;
+}
+
+Box bbox(const RleView& rle) {
+  // pycocotools' rleToBbox: only complete (zeros, ones) pairs count; a run of
+  // ones spanning columns widens the box to the full height.
+  const std::size_t m = (rle.size / 2) * 2;
+  if (m == 0 || rle.height == 0) return Box{};
+  const std::uint64_t h = rle.height;
+  std::uint64_t xs = rle.width, ys = h, xe = 0, ye = 0, cc = 0, xp = 0;
+  for (std::size_t j = 0; j < m; ++j) {
+    cc += rle.counts[j];
+    const std::uint64_t t = cc - (j % 2);
+    const std::uint64_t y = t % h, x = (t - y) / h;
+    if (j % 2 == 0) {
+      xp = x;
+    } else if (xp < x) {
+      ys = 0;
+      ye = h - 1;
+    }
+    xs = std::min(xs, x);
+    xe = std::max(xe, x);
+    ys = std::min(ys, y);
+    ye = std::max(ye, y);
+  }
+  return Box{static_cast<double>(xs), static_cast<double>(ys), static_cast<double>(xe - xs + 1),
+             static_cast<double>(ye - ys + 1)};
+}
+
+std::uint64_t intersection_area(const RleView& a, const RleView& b) {
+  // Walk both run lists; [a_start, a_end) is the current run of a, likewise b.
+  std::uint64_t common = 0;
+  std::size_t i = 0, j = 0;
+  std::uint64_t a_start = 0, a_end = a.size ? a.counts[0] : 0;
+  std::uint64_t b_start = 0, b_end = b.size ? b.counts[0] : 0;
+  while (i < a.size && j < b.size) {
+    if ((i % 2) == 1 && (j % 2) == 1) {
+      const std::uint64_t lo = std::max(a_start, b_start), hi = std::min(a_end, b_end);
+      if (hi > lo) common += hi - lo;
+    }
+    if (a_end <= b_end) {
+      if (++i < a.size) {
+        a_start = a_end;
+        a_end += a.counts[i];
+      }
+    } else {
+      if (++j < b.size) {
+        b_start = b_end;
+        b_end += b.counts[j];
+      }
+    }
+  }
+  return common;
+}
+
+void merge_union(const std::vector<RleView>& masks, Counts& out) {
+  out.clear();
+  if (masks.empty()) return;
+  if (masks.size() == 1) {
+    out.assign(masks[0].counts, masks[0].counts + masks[0].size);
+    return;
+  }
+  // Boundaries where any mask toggles, then runs of the union; equal to
+  // pycocotools' pairwise rleMerge, which drops zero-length runs inside.
+  const std::uint64_t total = static_cast<std::uint64_t>(masks[0].height) * masks[0].width;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ones;  // [start, end) of runs of ones
+  for (const RleView& m : masks) {
+    std::uint64_t pos = 0;
+    for (std::size_t k = 0; k < m.size; ++k) {
+      if (k % 2 == 1 && m.counts[k] > 0) ones.emplace_back(pos, pos + m.counts[k]);
+      pos += m.counts[k];
+    }
+  }
+  std::sort(ones.begin(), ones.end());
+  std::uint64_t pos = 0;
+  std::size_t k = 0;
+  while (k < ones.size()) {
+    std::uint64_t start = ones[k].first, end = ones[k].second;
+    for (++k; k < ones.size() && ones[k].first <= end; ++k) end = std::max(end, ones[k].second);
+    out.push_back(static_cast<Count>(start - pos));
+    out.push_back(static_cast<Count>(end - start));
+    pos = end;
+  }
+  if (pos < total || out.empty()) out.push_back(static_cast<Count>(total - pos));
+}
+
+void encode_mask(const std::uint8_t* pixels, std::uint32_t height, std::uint32_t width,
+                 std::ptrdiff_t row_stride, std::ptrdiff_t col_stride, Counts& out) {
+  out.clear();
+  std::uint8_t previous = 0;
+  Count run = 0;
+  for (std::uint32_t x = 0; x < width; ++x) {
+    const std::uint8_t* column = pixels + static_cast<std::ptrdiff_t>(x) * col_stride;
+    for (std::uint32_t y = 0; y < height; ++y) {
+      const std::uint8_t value = column[static_cast<std::ptrdiff_t>(y) * row_stride] != 0;
+      if (value != previous) {
+        out.push_back(run);
+        run = 0;
+        previous = value;
+      }
+      ++run;
+    }
+  }
+  out.push_back(run);
+}
+
+void decode_mask(const RleView& rle, std::uint8_t* out) {
+  std::uint64_t pos = 0;
+  for (std::size_t k = 0; k < rle.size; ++k) {
+    std::fill(out + pos, out + pos + rle.counts[k], static_cast<std::uint8_t>(k % 2));
+    pos += rle.counts[k];
+  }
+}
+
+}  // namespace ytvis

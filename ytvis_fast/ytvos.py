@@ -315,9 +315,9 @@ class YTVOS:
         if isinstance(segm, list):
             return {"size": [h, w], "counts": _core.rle_from_polygons(segm, h, w)}
         if isinstance(segm["counts"], list):
-            size = segm["size"]
+            h, w = segm["size"]
             counts = np.asarray(segm["counts"], dtype=np.int64)
-            return {"size": list(size), "counts": _core.rle_encode_counts(counts)}
+            return {"size": [h, w], "counts": _core.rle_encode_counts(counts, h, w)}
         return segm
 
     def annToMask(self, ann: dict[str, Any], frameId: int) -> np.ndarray:

@@ -221,7 +221,8 @@ class YTVOSeval:
                             "dtMatches": lookup_gt[dt_match],
                             "gtMatches": lookup_dt[gt_match],
                             "dtScores": dt_scores[dt_inst].tolist() if D else [],
-                            "gtIgnore": n.gt_ignore[g0:g1].astype(np.int64),
+                            # np.array([]) is float64 in the reference; ints otherwise.
+                            "gtIgnore": n.gt_ignore[g0:g1].astype(np.int64 if G else np.float64),
                             "dtIgnore": n.dt_ignore[d0 * T : d1 * T].reshape(T, D).astype(bool),
                         }
                     )

@@ -118,13 +118,24 @@ class StoreBuilder {
     }
     store_->begin_instance(id, video_id, category_id, score, iscrowd);
 
+    const VideoInfo* info = video == videos_.end() ? nullptr : &video->second;
+    if (strict_ && !info) {
+      fail(place, "video_id " + std::to_string(video_id) + " is not in the ground truth's 'videos'");
+    }
     py::handle segs = get(ann, "segmentations");
+    py::handle boxes = get(ann, "bboxes");
+    if (!segs && boxes && PyList_Check(boxes.ptr())) {
+      // Box-only predictions (for iouType="bbox"): every frame's mask is absent.
+      const std::size_t frames = static_cast<std::size_t>(PyList_GET_SIZE(boxes.ptr()));
+      for (std::size_t f = 0; f < frames; ++f) store_->add_absent_frame();
+      add_boxes(boxes, frames, index);
+      return;
+    }
     if (!segs) fail(place, "missing 'segmentations'");
     if (!PyList_Check(segs.ptr())) {
       fail(place, "'segmentations' must be a list, got " + type_name(segs));
     }
     const std::size_t frames = static_cast<std::size_t>(PyList_GET_SIZE(segs.ptr()));
-    const VideoInfo* info = video == videos_.end() ? nullptr : &video->second;
     if (strict_ && info && info->length >= 0 && static_cast<std::int64_t>(frames) != info->length) {
       fail(place, "video " + std::to_string(video_id) + " has " + std::to_string(info->length) +
                       " frames but 'segmentations' has " + std::to_string(frames));
@@ -143,18 +154,7 @@ class StoreBuilder {
         store_->set_avg_area(kept.empty() ? 0.0 : numpy_mean(kept));
       }
     }
-    if (py::handle boxes = get(ann, "bboxes"); boxes && PyList_Check(boxes.ptr())) {
-      const std::size_t n = std::min<std::size_t>(frames, static_cast<std::size_t>(PyList_GET_SIZE(boxes.ptr())));
-      for (std::size_t f = 0; f < n; ++f) {
-        py::handle box = PyList_GET_ITEM(boxes.ptr(), static_cast<Py_ssize_t>(f));
-        if (!truthy(box)) continue;
-        Place at{label_, index, f};
-        py::sequence seq = py::reinterpret_borrow<py::sequence>(box);
-        if (!PySequence_Check(box.ptr()) || seq.size() != 4) fail(at, "a box must be [x, y, w, h]");
-        store_->set_given_box(f, Box{to_double(seq[0], at, "bboxes"), to_double(seq[1], at, "bboxes"),
-                                     to_double(seq[2], at, "bboxes"), to_double(seq[3], at, "bboxes")});
-      }
-    }
+    if (boxes && PyList_Check(boxes.ptr())) add_boxes(boxes, frames, index);
   }
 
   std::shared_ptr<InstanceStore> finish(unsigned threads) {
@@ -166,6 +166,20 @@ class StoreBuilder {
   }
 
  private:
+  /// Boxes given in the `bboxes` field (kept by loadRes where present).
+  void add_boxes(py::handle boxes, std::size_t frames, std::size_t index) {
+    const std::size_t n = std::min<std::size_t>(frames, static_cast<std::size_t>(PyList_GET_SIZE(boxes.ptr())));
+    for (std::size_t f = 0; f < n; ++f) {
+      py::handle box = PyList_GET_ITEM(boxes.ptr(), static_cast<Py_ssize_t>(f));
+      if (!truthy(box)) continue;
+      Place at{label_, index, f};
+      if (!PySequence_Check(box.ptr()) || PySequence_Size(box.ptr()) != 4) fail(at, "a box must be [x, y, w, h]");
+      py::sequence seq = py::reinterpret_borrow<py::sequence>(box);
+      store_->set_given_box(f, Box{to_double(seq[0], at, "bboxes"), to_double(seq[1], at, "bboxes"),
+                                   to_double(seq[2], at, "bboxes"), to_double(seq[3], at, "bboxes")});
+    }
+  }
+
   void add_frame(py::handle seg, const VideoInfo* info, std::int64_t video_id, const Place& place) {
     if (!truthy(seg)) {
       store_->add_absent_frame();

@@ -125,29 +125,33 @@ std::uint64_t area(const RleView& rle) {
 }
 
 Box bbox(const RleView& rle) {
-  // pycocotools' rleToBbox: only complete (zeros, ones) pairs count; a run of
-  // ones spanning columns widens the box to the full height.
+  // pycocotools' rleToBbox (2.0.8+): only complete (zeros, ones) pairs count,
+  // zero-length runs of ones are skipped, and a run of ones spanning columns
+  // widens the box to the full height. Its unsigned 32-bit arithmetic is kept,
+  // so a mask with no foreground gets the same odd box as from pycocotools.
   const std::size_t m = (rle.size / 2) * 2;
   if (m == 0 || rle.height == 0) return Box{};
-  const std::uint64_t h = rle.height;
-  std::uint64_t xs = rle.width, ys = h, xe = 0, ye = 0, cc = 0, xp = 0;
+  const std::uint32_t h = rle.height;
+  std::uint32_t xs = rle.width, ys = h, xe = 0, ye = 0, cc = 0;
   for (std::size_t j = 0; j < m; ++j) {
+    const std::uint32_t start = cc;
     cc += rle.counts[j];
-    const std::uint64_t t = cc - (j % 2);
-    const std::uint64_t y = t % h, x = (t - y) / h;
-    if (j % 2 == 0) {
-      xp = x;
-    } else if (xp < x) {
+    if (j % 2 == 0 || rle.counts[j] == 0) continue;
+    const std::uint32_t y_start = start % h, x_start = (start - y_start) / h;
+    const std::uint32_t y_end = (cc - 1) % h, x_end = (cc - 1 - y_end) / h;
+    xs = std::min(xs, x_start);
+    xe = std::max(xe, x_end);
+    if (x_start < x_end) {
       ys = 0;
       ye = h - 1;
+    } else {
+      ys = std::min(ys, y_start);
+      ye = std::max(ye, y_end);
     }
-    xs = std::min(xs, x);
-    xe = std::max(xe, x);
-    ys = std::min(ys, y);
-    ye = std::max(ye, y);
   }
-  return Box{static_cast<double>(xs), static_cast<double>(ys), static_cast<double>(xe - xs + 1),
-             static_cast<double>(ye - ys + 1)};
+  return Box{static_cast<double>(xs), static_cast<double>(ys),
+             static_cast<double>(static_cast<std::uint32_t>(xe - xs + 1)),
+             static_cast<double>(static_cast<std::uint32_t>(ye - ys + 1))};
 }
 
 std::uint64_t intersection_area(const RleView& a, const RleView& b) {

@@ -1,0 +1,131 @@
+"""The RLE codec and polygon rasterizer against pycocotools, and their validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from pycocotools import mask as mask_utils
+
+from ytvis_fast import _core
+
+
+def _coco(mask: np.ndarray) -> dict:
+    return mask_utils.encode(np.asfortranarray(mask.astype(np.uint8)))
+
+
+masks = st.tuples(st.integers(0, 24), st.integers(0, 24)).flatmap(
+    lambda hw: arrays(np.uint8, hw, elements=st.integers(0, 1))
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(masks)
+def test_encode_matches_pycocotools_and_round_trips(mask: np.ndarray) -> None:
+    h, w = mask.shape
+    ours = _core.rle_encode(mask)
+    assert ours == _coco(mask)["counts"].decode()
+    assert np.array_equal(_core.rle_decode(ours, h, w), mask)
+
+
+@settings(max_examples=300, deadline=None)
+@given(masks)
+def test_area_and_bbox_match_pycocotools(mask: np.ndarray) -> None:
+    h, w = mask.shape
+    rle = _coco(mask)
+    text = rle["counts"].decode()
+    assert _core.rle_area(text, h, w) == int(mask_utils.area(rle))
+    assert _core.rle_bbox(text, h, w) == mask_utils.toBbox(rle).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 16), st.integers(1, 16), st.data())
+def test_intersection_and_union(h: int, w: int, data: st.DataObject) -> None:
+    a = data.draw(arrays(np.uint8, (h, w), elements=st.integers(0, 1)))
+    b = data.draw(arrays(np.uint8, (h, w), elements=st.integers(0, 1)))
+    ta, tb = _core.rle_encode(a), _core.rle_encode(b)
+    assert _core.rle_intersection(ta, tb, h, w) == int((a & b).sum())
+    merged = mask_utils.merge([_coco(a), _coco(b)], intersect=False)
+    assert _core.rle_merge([ta, tb], h, w) == merged["counts"].decode()
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [[0, 5], [3, 0, 2], [5], [0, 2, 0, 3], [1, 1, 1, 1, 1], [2, 0, 0, 3]],
+)
+def test_quirky_runs_have_pycocotools_bbox_and_area(counts: list[int]) -> None:
+    rle = mask_utils.frPyObjects({"size": [5, 1], "counts": counts}, 5, 1)
+    text = _core.rle_encode_counts(np.array(counts), 5, 1)
+    assert text == rle["counts"].decode()
+    assert _core.rle_bbox(text, 5, 1) == mask_utils.toBbox(rle).tolist()
+    assert _core.rle_area(text, 5, 1) == int(mask_utils.area(rle))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.integers(1, 40),
+    st.integers(1, 40),
+    st.lists(
+        st.lists(
+            st.floats(-10, 50, allow_nan=False).map(lambda v: round(v, 2)), min_size=6, max_size=17
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+)
+def test_polygons_match_pycocotools(h: int, w: int, polygons: list[list[float]]) -> None:
+    expected = mask_utils.merge(mask_utils.frPyObjects(polygons, h, w))
+    assert _core.rle_from_polygons(polygons, h, w) == expected["counts"].decode()
+
+
+def test_polygon_of_four_numbers_is_read_as_a_box() -> None:
+    # Current pycocotools crashes on this (frBbox wants an ndarray); older ones read
+    # it as [x, y, w, h], which is what we do.
+    box = np.array([[2.0, 1.0, 3.0, 4.0]])
+    expected = mask_utils.merge(mask_utils.frPyObjects(box, 10, 10))
+    assert _core.rle_from_polygons([[2.0, 1.0, 3.0, 4.0]], 10, 10) == expected["counts"].decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "h", "w", "message"),
+    [
+        ("0!", 1, 1, r"invalid character '!' at position 1"),
+        ("1\x7f", 1, 1, r"invalid character"),
+        ("0h", 2, 2, r"ends in the middle of a value"),
+        ("", 2, 2, r"RLE counts sum to 0 but the mask is 2x2 \(4 pixels\)"),
+        ("03", 2, 2, r"RLE counts sum to 3 but the mask is 2x2"),
+        ("05", 2, 2, r"RLE counts sum to 5 but the mask is 2x2"),
+        ("0O", 2, 2, r"negative run length"),
+        ("hhhhhhh0", 2, 2, r"overflows 32 bits"),
+    ],
+)
+def test_invalid_compressed_rle_is_rejected(text: str, h: int, w: int, message: str) -> None:
+    with pytest.raises(_core.RleError, match=message):
+        _core.rle_decode(text, h, w)
+
+
+def test_rle_error_is_a_value_error() -> None:
+    assert issubclass(_core.RleError, ValueError)
+
+
+def test_absurd_size_is_rejected_before_allocation() -> None:
+    with pytest.raises(ValueError, match=r"mask size 1000000x1000000 is out of range"):
+        _core.rle_decode("0", 1_000_000, 1_000_000)
+
+
+def test_uncompressed_counts_are_validated() -> None:
+    with pytest.raises(ValueError, match="negative run length -1"):
+        _core.rle_encode_counts(np.array([2, -1, 3]), 2, 2)
+    with pytest.raises(ValueError, match="sum to 5 but the mask is 2x2"):
+        _core.rle_encode_counts(np.array([2, 3]), 2, 2)
+
+
+def test_encode_accepts_any_layout_and_batches() -> None:
+    rng = np.random.default_rng(0)
+    stack = rng.random((3, 7, 9)) > 0.5
+    expected = [_coco(m)["counts"].decode() for m in stack]
+    assert _core.rle_encode(stack) == expected
+    assert _core.rle_encode(np.ascontiguousarray(stack.transpose(0, 2, 1)).transpose(0, 2, 1)) == expected
+    assert _core.rle_encode(stack.astype(np.float32) * 3) == expected

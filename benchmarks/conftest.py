@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from generate import PRESETS, generate  # noqa: E402
+from generate import PRESETS, generate
 
 CACHE = Path(__file__).parent / ".data"
 

@@ -81,7 +81,10 @@ def _segmentations(
             continue
         if jitter:
             cy, cx = cy + rng.normal(0, jitter * ry), cx + rng.normal(0, jitter * rx)
-            ry, rx = ry * rng.uniform(1 - jitter, 1 + jitter), rx * rng.uniform(1 - jitter, 1 + jitter)
+            ry, rx = (
+                ry * rng.uniform(1 - jitter, 1 + jitter),
+                rx * rng.uniform(1 - jitter, 1 + jitter),
+            )
         rle = _encode(_ellipse(h, w, cy, cx, ry, rx))
         segs.append(rle)
         areas.append(int(mask_utils.area(rle)))
@@ -92,7 +95,10 @@ def _segmentations(
 def generate(preset: Preset, seed: int = 0) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Returns (ground truth dict, results list)."""
     rng = np.random.default_rng(seed)
-    categories = [{"id": c, "name": f"class_{c}", "supercategory": "object"} for c in range(1, preset.categories + 1)]
+    categories = [
+        {"id": c, "name": f"class_{c}", "supercategory": "object"}
+        for c in range(1, preset.categories + 1)
+    ]
     videos: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     results: list[dict[str, Any]] = []
@@ -138,11 +144,21 @@ def generate(preset: Preset, seed: int = 0) -> tuple[dict[str, Any], list[dict[s
                     category = int(rng.integers(1, preset.categories + 1))
                 score = float(np.clip(rng.normal(0.8 - jitter, 0.1), 0.01, 1.0))
             else:
-                track, category = _track(rng, h, w, length), int(rng.integers(1, preset.categories + 1))
+                track, category = (
+                    _track(rng, h, w, length),
+                    int(rng.integers(1, preset.categories + 1)),
+                )
                 jitter, score = 0.1, float(rng.uniform(0.01, 0.5))
             present = rng.random(length) > 0.05
             segs, _, _ = _segmentations(rng, h, w, track, present, jitter)
-            results.append({"video_id": v, "category_id": category, "score": round(score, 5), "segmentations": segs})
+            results.append(
+                {
+                    "video_id": v,
+                    "category_id": category,
+                    "score": round(score, 5),
+                    "segmentations": segs,
+                }
+            )
     gt = {
         "info": {"description": "synthetic YouTube-VIS-format data (ytvis_fast benchmarks)"},
         "licenses": [],
@@ -154,7 +170,9 @@ def generate(preset: Preset, seed: int = 0) -> tuple[dict[str, Any], list[dict[s
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("preset", choices=sorted(PRESETS))
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=0)

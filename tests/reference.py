@@ -50,12 +50,12 @@ REFERENCE_API, REFERENCE_EVAL = _reference_modules()
 def numpy_float_shim() -> Iterator[None]:
     """Gives numpy back its `float` alias while the reference runs."""
     had = "float" in np.__dict__
-    np.float = float  # type: ignore[attr-defined]
+    setattr(np, "float", float)  # noqa: B010 - the reference reads np.float
     try:
         yield
     finally:
         if not had:
-            del np.float  # type: ignore[attr-defined]
+            delattr(np, "float")
 
 
 @dataclass
@@ -111,8 +111,6 @@ def run_pipeline(
     )
 
 
-def run_reference(
-    gt: dict[str, Any], results: list[dict[str, Any]], **kwargs: Any
-) -> Run:
+def run_reference(gt: dict[str, Any], results: list[dict[str, Any]], **kwargs: Any) -> Run:
     with numpy_float_shim():
         return run_pipeline(REFERENCE_API.YTVIS, REFERENCE_EVAL.YTVISeval, gt, results, **kwargs)

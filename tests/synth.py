@@ -44,7 +44,9 @@ def _encode(mask: np.ndarray) -> dict[str, Any]:
     return {"size": [int(mask.shape[0]), int(mask.shape[1])], "counts": rle["counts"].decode()}
 
 
-def _shape(rng: np.random.Generator, h: int, w: int, cy: float, cx: float, ry: float, rx: float) -> np.ndarray:
+def _shape(
+    rng: np.random.Generator, h: int, w: int, cy: float, cx: float, ry: float, rx: float
+) -> np.ndarray:
     mask = np.zeros((h, w), dtype=np.uint8)
     ys, xs = np.mgrid[0:h, 0:w]
     if rng.random() < 0.5:
@@ -69,7 +71,16 @@ def _uncompressed(rle: dict[str, Any]) -> dict[str, Any]:
 
 def _polygon(mask_box: list[float], rng: np.random.Generator) -> list[list[float]]:
     x, y, w, h = mask_box
-    poly = [x, y, x + w, y + rng.uniform(0, h), x + w * rng.uniform(0.3, 1), y + h, x, y + h * rng.uniform(0.5, 1)]
+    poly = [
+        x,
+        y,
+        x + w,
+        y + rng.uniform(0, h),
+        x + w * rng.uniform(0.3, 1),
+        y + h,
+        x,
+        y + h * rng.uniform(0.5, 1),
+    ]
     return [[round(float(v), 2) for v in poly]]
 
 
@@ -90,8 +101,15 @@ def make_dataset(
     for v in range(1, n_videos + 1):
         h, w = sizes[int(rng.integers(len(sizes)))]
         length = int(rng.integers(1, max_frames + 1))
-        videos.append({"id": v, "height": h, "width": w, "length": length,
-                       "file_names": [f"{v}/{f}.jpg" for f in range(length)]})
+        videos.append(
+            {
+                "id": v,
+                "height": h,
+                "width": w,
+                "length": length,
+                "file_names": [f"{v}/{f}.jpg" for f in range(length)],
+            }
+        )
         tracks = []
         for _ in range(int(rng.integers(1, max_instances + 1))):
             cy, cx = rng.uniform(0, h), rng.uniform(0, w)
@@ -116,11 +134,20 @@ def make_dataset(
                 areas = [a if a is None else a * 1.37 + 0.1 for a in areas]
             if opts.empty_list_frames:
                 segs = [({} if rng.random() < 0.5 else []) if s is None else s for s in segs]
-            annotations.append({
-                "id": len(annotations) + 1, "video_id": v, "category_id": category,
-                "iscrowd": int(opts.crowd and rng.random() < 0.3), "segmentations": segs,
-                "areas": areas, "bboxes": boxes, "height": h, "width": w, "length": 1,
-            })
+            annotations.append(
+                {
+                    "id": len(annotations) + 1,
+                    "video_id": v,
+                    "category_id": category,
+                    "iscrowd": int(opts.crowd and rng.random() < 0.3),
+                    "segmentations": segs,
+                    "areas": areas,
+                    "bboxes": boxes,
+                    "height": h,
+                    "width": w,
+                    "length": 1,
+                }
+            )
         if opts.videos_without_predictions and v % 3 == 0:
             continue
         n_preds = predictions_per_video + (120 if opts.many_predictions and v == 1 else 0)
@@ -139,9 +166,15 @@ def make_dataset(
                 mh, mw = h, w
                 if opts.size_mismatch and rng.random() < 0.2:
                     mh += 1
-                mask = _shape(rng, mh, mw, cy + f * dy + rng.normal(0, noise),
-                              cx + f * dx + rng.normal(0, noise), ry * rng.uniform(0.7, 1.3),
-                              rx * rng.uniform(0.7, 1.3))
+                mask = _shape(
+                    rng,
+                    mh,
+                    mw,
+                    cy + f * dy + rng.normal(0, noise),
+                    cx + f * dx + rng.normal(0, noise),
+                    ry * rng.uniform(0.7, 1.3),
+                    rx * rng.uniform(0.7, 1.3),
+                )
                 if opts.all_zero_masks and rng.random() < 0.2:
                     mask[:] = 0
                 segs.append(_encode(mask))
@@ -151,10 +184,14 @@ def make_dataset(
                 segs = [[] if s is None and rng.random() < 0.5 else s for s in segs]
             score = float(rng.uniform(0.01, 1.0))
             score = round(score, 1) if opts.ties else round(score, 6)
-            results.append({"video_id": v, "category_id": category, "score": score, "segmentations": segs})
+            results.append(
+                {"video_id": v, "category_id": category, "score": score, "segmentations": segs}
+            )
     if opts.gt_id_zero and annotations:
         annotations[0]["id"] = 0
-    categories = [{"id": c, "name": f"class{c}", "supercategory": "thing"} for c in range(1, n_categories + 1)]
+    categories = [
+        {"id": c, "name": f"class{c}", "supercategory": "thing"} for c in range(1, n_categories + 1)
+    ]
     gt = {"videos": videos, "categories": categories, "annotations": annotations}
     return gt, copy.deepcopy(results)
 

@@ -127,5 +127,8 @@ def test_encode_accepts_any_layout_and_batches() -> None:
     stack = rng.random((3, 7, 9)) > 0.5
     expected = [_coco(m)["counts"].decode() for m in stack]
     assert _core.rle_encode(stack) == expected
-    assert _core.rle_encode(np.ascontiguousarray(stack.transpose(0, 2, 1)).transpose(0, 2, 1)) == expected
+    assert (
+        _core.rle_encode(np.ascontiguousarray(stack.transpose(0, 2, 1)).transpose(0, 2, 1))
+        == expected
+    )
     assert _core.rle_encode(stack.astype(np.float32) * 3) == expected

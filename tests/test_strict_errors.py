@@ -52,7 +52,9 @@ def test_valid_input_evaluates() -> None:
 def test_short_segmentations_list_is_an_error() -> None:
     gt, results = _data()
     results[0]["segmentations"] = results[0]["segmentations"][:2]
-    with pytest.raises(ValueError, match=r"result 0: video 7 has 3 frames but 'segmentations' has 2"):
+    with pytest.raises(
+        ValueError, match=r"result 0: video 7 has 3 frames but 'segmentations' has 2"
+    ):
         ytvis_fast.evaluate(gt, results)
 
 
@@ -66,7 +68,9 @@ def test_mask_size_mismatch_is_an_error() -> None:
 def test_unknown_video_is_an_error() -> None:
     gt, results = _data()
     results[0]["video_id"] = 99
-    with pytest.raises(ValueError, match=r"result 0: video_id 99 is not a video of the ground truth"):
+    with pytest.raises(
+        ValueError, match=r"result 0: video_id 99 is not a video of the ground truth"
+    ):
         ytvis_fast.evaluate(gt, results)
 
 

@@ -19,7 +19,9 @@ def _stub_names() -> tuple[set[str], dict[str, set[str]]]:
             top.add(node.name)
         if isinstance(node, ast.ClassDef):
             members[node.name] = {
-                n.name for n in node.body if isinstance(n, ast.FunctionDef) and not n.name.startswith("__")
+                n.name
+                for n in node.body
+                if isinstance(n, ast.FunctionDef) and not n.name.startswith("__")
             }
     return top, members
 

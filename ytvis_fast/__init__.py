@@ -18,8 +18,8 @@ from importlib.metadata import PackageNotFoundError, version
 from .evaluation import evaluate
 from .params import Params
 from .result import STAT_KEYS, EvalResult
-from .ytvoseval import YTVISeval, YTVOSeval
 from .ytvos import YTVIS, YTVOS
+from .ytvoseval import YTVISeval, YTVOSeval
 
 try:
     __version__ = version("ytvis_fast")

@@ -24,9 +24,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("gt", nargs="?", help="ground-truth JSON (videos, categories, annotations)")
     parser.add_argument("results", nargs="?", help="results JSON (a list of predictions)")
-    parser.add_argument("--demo", action="store_true", help="evaluate the sample shipped with the package")
+    parser.add_argument(
+        "--demo", action="store_true", help="evaluate the sample shipped with the package"
+    )
     parser.add_argument("--iou-type", choices=("segm", "bbox"), default="segm")
-    parser.add_argument("--threads", type=int, default=None, help="worker threads (default: all cores)")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="worker threads (default: all cores)"
+    )
     parser.add_argument("--json", metavar="OUT", help="write all figures as JSON to OUT")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Union
+from typing import Union
 
 import numpy as np
 
 from .result import STAT_KEYS, EvalResult
-from .ytvoseval import YTVOSeval
 from .ytvos import YTVOS
+from .ytvoseval import YTVOSeval
 
 __all__ = ["evaluate"]
 

@@ -28,8 +28,9 @@ def _is_array_like(obj: object) -> bool:
     return hasattr(obj, "__iter__") and hasattr(obj, "__len__")
 
 
-def _as_list(obj: Any) -> list[Any]:
-    return list(obj) if _is_array_like(obj) else [obj]
+def _as_list(obj: Any) -> Any:
+    # As the reference: anything with __iter__ and __len__ (a string too) is kept.
+    return obj if _is_array_like(obj) else [obj]
 
 
 def _video_length(video: dict[str, Any]) -> int:
@@ -189,12 +190,12 @@ class YTVOS:
         if len(vid_ids) == len(cat_ids) == len(areaRng) == 0:
             anns = self.dataset.get("annotations", [])
         else:
-            if vid_ids:
+            if len(vid_ids):
                 lists = [self.vidToAnns[v] for v in vid_ids if v in self.vidToAnns]
                 anns = list(itertools.chain.from_iterable(lists))
             else:
                 anns = self.dataset.get("annotations", [])
-            if cat_ids:
+            if len(cat_ids):
                 anns = [ann for ann in anns if ann["category_id"] in cat_ids]
             if len(areaRng):
                 anns = [ann for ann in anns if areaRng[0] < self._avg_area(ann) < areaRng[1]]
@@ -211,11 +212,11 @@ class YTVOS:
     def getCatIds(self, catNms: Any = (), supNms: Any = (), catIds: Any = ()) -> list[Any]:
         names, supers, ids = _as_list(catNms), _as_list(supNms), _as_list(catIds)
         cats = self.dataset.get("categories", [])
-        if names:
+        if len(names):
             cats = [cat for cat in cats if cat["name"] in names]
-        if supers:
+        if len(supers):
             cats = [cat for cat in cats if cat.get("supercategory") in supers]
-        if ids:
+        if len(ids):
             cats = [cat for cat in cats if cat["id"] in ids]
         return [cat["id"] for cat in cats]
 
@@ -328,4 +329,3 @@ class YTVOS:
 
 
 YTVIS = YTVOS
-

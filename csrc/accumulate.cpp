@@ -21,9 +21,8 @@ struct Ranked {
 
 }  // namespace
 
-Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets,
-                       const MatchResults& matches, const AccumulateSelection& sel,
-                       unsigned threads) {
+Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets, const MatchResults& matches,
+                       const AccumulateSelection& sel, unsigned threads) {
   const std::size_t T = sel.out_thresholds, R = sel.recall_thresholds.size();
   const std::size_t K = sel.out_categories, A = sel.out_areas, M = sel.max_dets.size();
   if (matches.thresholds > T) {
@@ -65,9 +64,8 @@ Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets,
           for (std::size_t g = 0; g < G; ++g) npig += gt_ignore[g] == 0;
         }
         if (!any || npig == 0) continue;
-        std::stable_sort(ranked.begin(), ranked.end(), [](const Ranked& x, const Ranked& y) {
-          return score_before(x.score, y.score);
-        });
+        std::stable_sort(ranked.begin(), ranked.end(),
+                         [](const Ranked& x, const Ranked& y) { return score_before(x.score, y.score); });
         const std::size_t nd = ranked.size();
         for (std::size_t t = 0; t < matches.thresholds; ++t) {
           tp.assign(nd, 0.0);
@@ -75,8 +73,8 @@ Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets,
           double tp_run = 0.0, fp_run = 0.0;
           for (std::size_t i = 0; i < nd; ++i) {
             const Ranked& p = ranked[i];
-            const std::size_t at = matches.dt_offsets[p.entry] * matches.thresholds +
-                                   t * p.dcount + p.position;
+            const std::size_t at =
+                matches.dt_offsets[p.entry] * matches.thresholds + t * p.dcount + p.position;
             const bool ignored = matches.dt_ignore[at] != 0;
             const bool matched = matches.dt_matched_nonzero[at] != 0;
             if (!ignored) (matched ? tp_run : fp_run) += 1.0;

@@ -30,8 +30,7 @@ struct Accumulated {
   std::vector<double> scores;     ///< [T, R, K, A, M]
 };
 
-Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets,
-                       const MatchResults& matches, const AccumulateSelection& selection,
-                       unsigned threads);
+Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets, const MatchResults& matches,
+                       const AccumulateSelection& selection, unsigned threads);
 
 }  // namespace ytvis

@@ -14,7 +14,7 @@ namespace ytvis {
 
 struct BucketLayout {
   std::size_t video_count = 0;
-  std::size_t category_count = 0;  ///< 1 when categories are not used
+  std::size_t category_count = 0;                           ///< 1 when categories are not used
   std::vector<std::uint64_t> gt_offsets{0}, dt_offsets{0};  ///< size buckets + 1
   std::vector<std::uint32_t> gt_index, dt_index;            ///< instance positions
 
@@ -36,7 +36,6 @@ inline bool score_before(double a, double b) {
 
 BucketLayout make_buckets(const InstanceStore& gt, const InstanceStore& dt,
                           const std::vector<std::int64_t>& video_ids,
-                          const std::vector<std::int64_t>& category_ids, bool use_cats,
-                          std::size_t max_dets);
+                          const std::vector<std::int64_t>& category_ids, bool use_cats, std::size_t max_dets);
 
 }  // namespace ytvis

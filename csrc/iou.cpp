@@ -12,7 +12,7 @@ namespace {
 /// Decoded masks of the instances of one bucket: per instance a range of views.
 struct DecodedInstances {
   std::deque<Counts> storage;  ///< owns the decoded frames; a deque never moves them
-  std::vector<RleView> views;   ///< one per frame; absent frames have counts == nullptr
+  std::vector<RleView> views;  ///< one per frame; absent frames have counts == nullptr
   std::vector<std::size_t> begin;
   std::vector<std::size_t> length;
 
@@ -49,9 +49,9 @@ double box_intersection(const Box& a, const Box& b) {
 
 /// Mask IoU of one pair, integer sums as the reference's float64 sums of
 /// integers are exact.
-double mask_iou(const InstanceStore& dt, std::uint32_t d, const DecodedInstances& dm,
-                std::size_t dpos, const InstanceStore& gt, std::uint32_t g,
-                const DecodedInstances& gm, std::size_t gpos, bool& zero_union) {
+double mask_iou(const InstanceStore& dt, std::uint32_t d, const DecodedInstances& dm, std::size_t dpos,
+                const InstanceStore& gt, std::uint32_t g, const DecodedInstances& gm, std::size_t gpos,
+                bool& zero_union) {
   const std::size_t frames = std::min(dm.length[dpos], gm.length[gpos]);
   std::uint64_t inter = 0, uni = 0;
   for (std::size_t f = 0; f < frames; ++f) {
@@ -78,8 +78,8 @@ double mask_iou(const InstanceStore& dt, std::uint32_t d, const DecodedInstances
 }
 
 /// Tube box IoU: sum over frames of box intersections over sum of box unions.
-double box_iou(const InstanceStore& dt, std::uint32_t d, const InstanceStore& gt,
-               std::uint32_t g, bool& zero_union) {
+double box_iou(const InstanceStore& dt, std::uint32_t d, const InstanceStore& gt, std::uint32_t g,
+               bool& zero_union) {
   const std::size_t frames = std::min(dt.frame_count(d), gt.frame_count(g));
   double inter = 0.0, uni = 0.0;
   for (std::size_t f = 0; f < frames; ++f) {
@@ -103,8 +103,8 @@ double box_iou(const InstanceStore& dt, std::uint32_t d, const InstanceStore& gt
 
 }  // namespace
 
-BucketIous compute_ious(const InstanceStore& gt, const InstanceStore& dt,
-                        const BucketLayout& buckets, IouType type, unsigned threads) {
+BucketIous compute_ious(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
+                        IouType type, unsigned threads) {
   BucketIous result;
   const std::size_t count = buckets.size();
   for (std::size_t b = 0; b < count; ++b) {

@@ -28,7 +28,7 @@ struct BucketIous {
 /// decoded once inside its worker. Frames are walked in step and stop at the
 /// shorter sequence (the reference's zip); a frame whose two masks differ in size
 /// adds nothing (pycocotools' merge gives an empty mask).
-BucketIous compute_ious(const InstanceStore& gt, const InstanceStore& dt,
-                        const BucketLayout& buckets, IouType type, unsigned threads);
+BucketIous compute_ious(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
+                        IouType type, unsigned threads);
 
 }  // namespace ytvis

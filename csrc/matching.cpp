@@ -15,9 +15,8 @@ bool outside(double area, const std::array<double, 2>& range) {
 
 }  // namespace
 
-MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt,
-                       const BucketLayout& buckets, const BucketIous& ious,
-                       const std::vector<double>& iou_thresholds,
+MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
+                       const BucketIous& ious, const std::vector<double>& iou_thresholds,
                        const std::vector<std::array<double, 2>>& area_ranges, unsigned threads) {
   MatchResults r;
   const std::size_t T = iou_thresholds.size();

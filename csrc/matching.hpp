@@ -35,9 +35,8 @@ struct MatchResults {
   }
 };
 
-MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt,
-                       const BucketLayout& buckets, const BucketIous& ious,
-                       const std::vector<double>& iou_thresholds,
+MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
+                       const BucketIous& ious, const std::vector<double>& iou_thresholds,
                        const std::vector<std::array<double, 2>>& area_ranges, unsigned threads);
 
 }  // namespace ytvis

@@ -39,13 +39,15 @@ void rasterize_polygon(const std::vector<double>& xy, std::uint32_t height, std:
       for (std::int64_t d = 0; d <= dx; ++d) {
         const std::int64_t t = flip ? dx - d : d;
         u.push_back(t + xs);
-        v.push_back(static_cast<std::int64_t>(std::trunc(static_cast<double>(ys) + s * static_cast<double>(t) + .5)));
+        v.push_back(
+            static_cast<std::int64_t>(std::trunc(static_cast<double>(ys) + s * static_cast<double>(t) + .5)));
       }
     } else {
       for (std::int64_t d = 0; d <= dy; ++d) {
         const std::int64_t t = flip ? dy - d : d;
         v.push_back(t + ys);
-        u.push_back(static_cast<std::int64_t>(std::trunc(static_cast<double>(xs) + s * static_cast<double>(t) + .5)));
+        u.push_back(
+            static_cast<std::int64_t>(std::trunc(static_cast<double>(xs) + s * static_cast<double>(t) + .5)));
       }
     }
   }
@@ -64,7 +66,8 @@ void rasterize_polygon(const std::vector<double>& xy, std::uint32_t height, std:
       yd = static_cast<double>(h);
     }
     yd = std::ceil(yd);
-    a.push_back(static_cast<std::uint64_t>(static_cast<std::int64_t>(xd) * h + static_cast<std::int64_t>(yd)));
+    a.push_back(
+        static_cast<std::uint64_t>(static_cast<std::int64_t>(xd) * h + static_cast<std::int64_t>(yd)));
   }
   a.push_back(static_cast<std::uint64_t>(h * w));
   std::sort(a.begin(), a.end());

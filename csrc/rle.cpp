@@ -30,13 +30,11 @@ void check_size(std::int64_t height, std::int64_t width) {
   if (height < 0 || width < 0 || static_cast<std::uint64_t>(height) > kMaxSide ||
       static_cast<std::uint64_t>(width) > kMaxSide) {
     throw RleError("mask size " + std::to_string(height) + "x" + std::to_string(width) +
-                   " is out of range (each side must be between 0 and " + std::to_string(kMaxSide) +
-                   ")");
+                   " is out of range (each side must be between 0 and " + std::to_string(kMaxSide) + ")");
   }
 }
 
-void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width,
-                       Counts& out) {
+void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out) {
   out.clear();
   std::uint64_t total = 0;
   const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
@@ -48,17 +46,16 @@ void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_
     const std::size_t start = p;
     while (more) {
       if (p >= text.size()) {
-        throw RleError("compressed RLE ends in the middle of a value (position " +
-                       std::to_string(start) + ")");
+        throw RleError("compressed RLE ends in the middle of a value (position " + std::to_string(start) +
+                       ")");
       }
       const int c = static_cast<unsigned char>(text[p]) - 48;
       if (c < 0 || c > 63) {
-        throw RleError(std::string("invalid character '") + text[p] + "' at position " +
-                       std::to_string(p) + " in compressed RLE");
+        throw RleError(std::string("invalid character '") + text[p] + "' at position " + std::to_string(p) +
+                       " in compressed RLE");
       }
       if (shift > 30) {
-        throw RleError("compressed RLE value at position " + std::to_string(start) +
-                       " overflows 32 bits");
+        throw RleError("compressed RLE value at position " + std::to_string(start) + " overflows 32 bits");
       }
       value |= static_cast<std::int64_t>(c & 0x1f) << shift;
       more = (c & 0x20) != 0;

@@ -44,8 +44,7 @@ void check_size(std::int64_t height, std::int64_t width);
 
 /// Decodes pycocotools' compressed string into `out` (replaced). Validates the
 /// alphabet, termination, overflow, non-negative counts and sum == h * w.
-void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width,
-                       Counts& out);
+void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out);
 
 /// Encodes counts as pycocotools' compressed string.
 std::string encode_compressed(const Count* counts, std::size_t size);

@@ -41,8 +41,8 @@ double numpy_mean(const std::vector<double>& values) {
   return sum / static_cast<double>(values.size());
 }
 
-void InstanceStore::begin_instance(std::int64_t id, std::int64_t video_id,
-                                   std::int64_t category_id, double score, double iscrowd) {
+void InstanceStore::begin_instance(std::int64_t id, std::int64_t video_id, std::int64_t category_id,
+                                   double score, double iscrowd) {
   ids_.push_back(id);
   video_ids_.push_back(video_id);
   category_ids_.push_back(category_id);
@@ -58,8 +58,7 @@ void InstanceStore::add_absent_frame() {
   ++frame_offsets_.back();
 }
 
-void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height,
-                                         std::uint32_t width) {
+void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::compressed;
   record.begin = text_.size();
@@ -71,8 +70,7 @@ void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t he
   ++frame_offsets_.back();
 }
 
-void InstanceStore::add_decoded_frame(const Counts& counts, std::uint32_t height,
-                                      std::uint32_t width) {
+void InstanceStore::add_decoded_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::decoded;
   record.begin = counts_.size();
@@ -118,9 +116,8 @@ void InstanceStore::finalize(unsigned threads) {
       try {
         mask = view(record, scratch);
       } catch (const RleError& error) {
-        throw RleError(label_ + " " + std::to_string(instance) + " (id " +
-                       std::to_string(ids_[instance]) + ", video " +
-                       std::to_string(video_ids_[instance]) + "), frame " +
+        throw RleError(label_ + " " + std::to_string(instance) + " (id " + std::to_string(ids_[instance]) +
+                       ", video " + std::to_string(video_ids_[instance]) + "), frame " +
                        std::to_string(i - first) + ": " + error.what());
       }
       record.area = area(mask);

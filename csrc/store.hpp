@@ -39,8 +39,8 @@ double numpy_mean(const std::vector<double>& values);
 class InstanceStore {
  public:
   /// Starts a new instance; frames added next belong to it.
-  void begin_instance(std::int64_t id, std::int64_t video_id, std::int64_t category_id,
-                      double score, double iscrowd);
+  void begin_instance(std::int64_t id, std::int64_t video_id, std::int64_t category_id, double score,
+                      double iscrowd);
   void add_absent_frame();
   void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
   void add_decoded_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);

@@ -48,8 +48,9 @@ using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 void register_eval(py::module_& m) {
   py::class_<Evaluation, std::shared_ptr<Evaluation>> evaluation(
       m, "Evaluation", "Buckets, IoU matrices and matches of one evaluate() run.");
-#define YTVIS_VIEW(name, expr) \
-  evaluation.def_property_readonly(name, [](py::object self) { return view_of(self.cast<Evaluation&>().expr, self); })
+#define YTVIS_VIEW(name, expr)      \
+  evaluation.def_property_readonly( \
+      name, [](py::object self) { return view_of(self.cast<Evaluation&>().expr, self); })
   YTVIS_VIEW("bucket_gt_offsets", buckets.gt_offsets);
   YTVIS_VIEW("bucket_dt_offsets", buckets.dt_offsets);
   YTVIS_VIEW("bucket_gt_index", buckets.gt_index);
@@ -68,9 +69,11 @@ void register_eval(py::module_& m) {
   YTVIS_VIEW("dt_matched_nonzero", matches.dt_matched_nonzero);
 #undef YTVIS_VIEW
   evaluation.def_property_readonly("video_count", [](const Evaluation& e) { return e.buckets.video_count; });
-  evaluation.def_property_readonly("category_count", [](const Evaluation& e) { return e.buckets.category_count; });
+  evaluation.def_property_readonly("category_count",
+                                   [](const Evaluation& e) { return e.buckets.category_count; });
   evaluation.def_property_readonly("area_count", [](const Evaluation& e) { return e.matches.areas; });
-  evaluation.def_property_readonly("threshold_count", [](const Evaluation& e) { return e.matches.thresholds; });
+  evaluation.def_property_readonly("threshold_count",
+                                   [](const Evaluation& e) { return e.matches.thresholds; });
 
   evaluation.def(
       "accumulate",
@@ -85,7 +88,8 @@ void register_eval(py::module_& m) {
         sel.out_thresholds = out_thresholds;
         sel.out_categories = out_categories;
         sel.out_areas = out_areas;
-        sel.recall_thresholds.assign(recall_thresholds.data(), recall_thresholds.data() + recall_thresholds.size());
+        sel.recall_thresholds.assign(recall_thresholds.data(),
+                                     recall_thresholds.data() + recall_thresholds.size());
         if (sel.categories.size() > out_categories || sel.areas.size() > out_areas) {
           throw py::index_error("accumulate(): more categories or area ranges selected than params hold");
         }
@@ -103,15 +107,17 @@ void register_eval(py::module_& m) {
                               owned(std::move(acc.recall), {T, K, A, M}),
                               owned(std::move(acc.scores), {T, R, K, A, M}));
       },
-      py::arg("categories"), py::arg("areas"), py::arg("max_dets"), py::arg("videos"), py::arg("out_thresholds"),
-      py::arg("out_categories"), py::arg("out_areas"), py::arg("recall_thresholds"), py::arg("threads") = 0,
+      py::arg("categories"), py::arg("areas"), py::arg("max_dets"), py::arg("videos"),
+      py::arg("out_thresholds"), py::arg("out_categories"), py::arg("out_areas"),
+      py::arg("recall_thresholds"), py::arg("threads") = 0,
       "Precision [T,R,K,A,M], recall [T,K,A,M] and scores [T,R,K,A,M] for the selected entries.");
 
   m.def(
       "evaluate",
-      [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt, std::vector<std::int64_t> video_ids,
-         std::vector<std::int64_t> category_ids, bool use_cats, Doubles iou_thresholds, Doubles area_ranges,
-         std::int64_t max_dets, const std::string& iou_type, int threads) {
+      [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,
+         std::vector<std::int64_t> video_ids, std::vector<std::int64_t> category_ids, bool use_cats,
+         Doubles iou_thresholds, Doubles area_ranges, std::int64_t max_dets, const std::string& iou_type,
+         int threads) {
         if (area_ranges.ndim() != 2 || (area_ranges.size() > 0 && area_ranges.shape(1) != 2)) {
           throw py::value_error("area ranges must have shape (A, 2)");
         }
@@ -135,8 +141,8 @@ void register_eval(py::module_& m) {
         {
           py::gil_scoped_release release;
           const unsigned workers = resolve_threads(threads);
-          result->buckets = make_buckets(*gt, *dt, video_ids, category_ids, use_cats,
-                                         static_cast<std::size_t>(max_dets));
+          result->buckets =
+              make_buckets(*gt, *dt, video_ids, category_ids, use_cats, static_cast<std::size_t>(max_dets));
           result->ious = compute_ious(*gt, *dt, result->buckets, type, workers);
           result->matches = match_all(*gt, *dt, result->buckets, result->ious, thresholds, ranges, workers);
         }

@@ -50,7 +50,8 @@ void register_rle(py::module_& m) {
           pixels = py::array_t<std::uint8_t>::ensure(masks.attr("__ne__")(0).attr("view")("uint8"));
         }
         const bool single = pixels.ndim() == 2;
-        if (pixels.ndim() != 2 && pixels.ndim() != 3) throw py::value_error("masks must have shape (H, W) or (N, H, W)");
+        if (pixels.ndim() != 2 && pixels.ndim() != 3)
+          throw py::value_error("masks must have shape (H, W) or (N, H, W)");
         const py::ssize_t n = single ? 1 : pixels.shape(0);
         const py::ssize_t h = pixels.shape(single ? 0 : 1), w = pixels.shape(single ? 1 : 2);
         check_size(h, w);

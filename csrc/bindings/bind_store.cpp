@@ -38,7 +38,9 @@ struct Place {
   throw py::value_error(place.str() + ": " + what);
 }
 
-std::string type_name(py::handle obj) { return py::str(py::type::handle_of(obj).attr("__name__")); }
+std::string type_name(py::handle obj) {
+  return py::str(py::type::handle_of(obj).attr("__name__"));
+}
 
 py::handle get(py::handle dict, const char* key) {
   // Borrowed reference or null; never raises.
@@ -93,7 +95,9 @@ std::uint32_t checked_side(std::int64_t value, const Place& place) {
 class StoreBuilder {
  public:
   StoreBuilder(std::unordered_map<std::int64_t, VideoInfo> videos, bool results, bool strict)
-      : videos_(std::move(videos)), results_(results), strict_(strict),
+      : videos_(std::move(videos)),
+        results_(results),
+        strict_(strict),
         label_(results ? "result" : "annotation") {
     store_->set_label(label_);
   }
@@ -168,12 +172,14 @@ class StoreBuilder {
  private:
   /// Boxes given in the `bboxes` field (kept by loadRes where present).
   void add_boxes(py::handle boxes, std::size_t frames, std::size_t index) {
-    const std::size_t n = std::min<std::size_t>(frames, static_cast<std::size_t>(PyList_GET_SIZE(boxes.ptr())));
+    const std::size_t n =
+        std::min<std::size_t>(frames, static_cast<std::size_t>(PyList_GET_SIZE(boxes.ptr())));
     for (std::size_t f = 0; f < n; ++f) {
       py::handle box = PyList_GET_ITEM(boxes.ptr(), static_cast<Py_ssize_t>(f));
       if (!truthy(box)) continue;
       Place at{label_, index, f};
-      if (!PySequence_Check(box.ptr()) || PySequence_Size(box.ptr()) != 4) fail(at, "a box must be [x, y, w, h]");
+      if (!PySequence_Check(box.ptr()) || PySequence_Size(box.ptr()) != 4)
+        fail(at, "a box must be [x, y, w, h]");
       py::sequence seq = py::reinterpret_borrow<py::sequence>(box);
       store_->set_given_box(f, Box{to_double(seq[0], at, "bboxes"), to_double(seq[1], at, "bboxes"),
                                    to_double(seq[2], at, "bboxes"), to_double(seq[3], at, "bboxes")});
@@ -197,9 +203,9 @@ class StoreBuilder {
       const std::uint32_t height = checked_side(to_int(hw[0], place, "size"), place);
       const std::uint32_t width = checked_side(to_int(hw[1], place, "size"), place);
       if (strict_ && info && (height != info->height || width != info->width)) {
-        fail(place, "mask is " + std::to_string(height) + "x" + std::to_string(width) +
-                        " but video " + std::to_string(video_id) + " is " +
-                        std::to_string(info->height) + "x" + std::to_string(info->width));
+        fail(place, "mask is " + std::to_string(height) + "x" + std::to_string(width) + " but video " +
+                        std::to_string(video_id) + " is " + std::to_string(info->height) + "x" +
+                        std::to_string(info->width));
       }
       if (PyUnicode_Check(counts.ptr())) {
         Py_ssize_t length = 0;
@@ -207,9 +213,10 @@ class StoreBuilder {
         if (!text) throw py::error_already_set();
         store_->add_compressed_frame(std::string_view(text, static_cast<std::size_t>(length)), height, width);
       } else if (PyBytes_Check(counts.ptr())) {
-        store_->add_compressed_frame(std::string_view(PyBytes_AS_STRING(counts.ptr()),
-                                                      static_cast<std::size_t>(PyBytes_GET_SIZE(counts.ptr()))),
-                                     height, width);
+        store_->add_compressed_frame(
+            std::string_view(PyBytes_AS_STRING(counts.ptr()),
+                             static_cast<std::size_t>(PyBytes_GET_SIZE(counts.ptr()))),
+            height, width);
       } else if (PyList_Check(counts.ptr())) {
         const Py_ssize_t n = PyList_GET_SIZE(counts.ptr());
         values_.resize(static_cast<std::size_t>(n));
@@ -228,7 +235,8 @@ class StoreBuilder {
       return;
     }
     if (PyList_Check(seg.ptr())) {
-      if (!info) fail(place, "polygons need the video's size, but video " + std::to_string(video_id) + " is unknown");
+      if (!info)
+        fail(place, "polygons need the video's size, but video " + std::to_string(video_id) + " is unknown");
       const std::uint32_t height = checked_side(info->height, place);
       const std::uint32_t width = checked_side(info->width, place);
       std::vector<std::vector<double>> polygons;
@@ -237,7 +245,8 @@ class StoreBuilder {
           fail(place, "a polygon must be a list of coordinates, got " + type_name(poly));
         }
         std::vector<double>& coords = polygons.emplace_back();
-        for (py::handle c : py::reinterpret_borrow<py::sequence>(poly)) coords.push_back(to_double(c, place, "polygon"));
+        for (py::handle c : py::reinterpret_borrow<py::sequence>(poly))
+          coords.push_back(to_double(c, place, "polygon"));
       }
       try {
         rasterize_polygons(polygons, height, width, scratch_);
@@ -269,16 +278,27 @@ py::array_t<T> column(const std::vector<T>& values, py::handle owner) {
 }  // namespace
 
 void register_store(py::module_& m) {
-  py::class_<InstanceStore, std::shared_ptr<InstanceStore>>(m, "InstanceStore",
-      "Columnar ground truth or predictions: per instance ids, score, crowd flag, mean area; per frame its mask.")
+  py::class_<InstanceStore, std::shared_ptr<InstanceStore>>(
+      m, "InstanceStore",
+      "Columnar ground truth or predictions: per instance ids, score, crowd flag, mean area; per frame its "
+      "mask.")
       .def("__len__", &InstanceStore::size)
-      .def_property_readonly("ids", [](py::object self) { return column(self.cast<InstanceStore&>().ids(), self); })
-      .def_property_readonly("video_ids", [](py::object self) { return column(self.cast<InstanceStore&>().video_ids(), self); })
-      .def_property_readonly("category_ids", [](py::object self) { return column(self.cast<InstanceStore&>().category_ids(), self); })
-      .def_property_readonly("scores", [](py::object self) { return column(self.cast<InstanceStore&>().scores(), self); })
-      .def_property_readonly("iscrowd", [](py::object self) { return column(self.cast<InstanceStore&>().iscrowd(), self); })
-      .def_property_readonly("avg_areas", [](py::object self) { return column(self.cast<InstanceStore&>().avg_areas(), self); })
-      .def_property_readonly("frame_offsets", [](py::object self) { return column(self.cast<InstanceStore&>().frame_offsets(), self); })
+      .def_property_readonly("ids",
+                             [](py::object self) { return column(self.cast<InstanceStore&>().ids(), self); })
+      .def_property_readonly(
+          "video_ids", [](py::object self) { return column(self.cast<InstanceStore&>().video_ids(), self); })
+      .def_property_readonly(
+          "category_ids",
+          [](py::object self) { return column(self.cast<InstanceStore&>().category_ids(), self); })
+      .def_property_readonly(
+          "scores", [](py::object self) { return column(self.cast<InstanceStore&>().scores(), self); })
+      .def_property_readonly(
+          "iscrowd", [](py::object self) { return column(self.cast<InstanceStore&>().iscrowd(), self); })
+      .def_property_readonly(
+          "avg_areas", [](py::object self) { return column(self.cast<InstanceStore&>().avg_areas(), self); })
+      .def_property_readonly(
+          "frame_offsets",
+          [](py::object self) { return column(self.cast<InstanceStore&>().frame_offsets(), self); })
       .def_property_readonly(
           "frame_areas",
           [](const InstanceStore& s) {
@@ -293,7 +313,8 @@ void register_store(py::module_& m) {
           [](const InstanceStore& s) {
             py::array_t<bool> out(static_cast<py::ssize_t>(s.frames().size()));
             auto* data = out.mutable_data();
-            for (std::size_t i = 0; i < s.frames().size(); ++i) data[i] = s.frames()[i].kind != FrameKind::absent;
+            for (std::size_t i = 0; i < s.frames().size(); ++i)
+              data[i] = s.frames()[i].kind != FrameKind::absent;
             return out;
           },
           "Whether each frame has a mask.")
@@ -317,7 +338,8 @@ void register_store(py::module_& m) {
       .def(
           "frame_rle",
           [](const InstanceStore& s, std::size_t instance, std::size_t frame) -> py::object {
-            if (instance >= s.size() || frame >= s.frame_count(instance)) throw py::index_error("no such frame");
+            if (instance >= s.size() || frame >= s.frame_count(instance))
+              throw py::index_error("no such frame");
             const FrameRecord& r = s.frame(instance, frame);
             if (r.kind == FrameKind::absent) return py::none();
             py::dict rle;
@@ -342,8 +364,8 @@ void register_store(py::module_& m) {
       [](py::list annotations, py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> video_ids,
          py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> heights,
          py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> widths,
-         py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> lengths, bool results, bool strict,
-         int threads) {
+         py::array_t<std::int64_t, py::array::c_style | py::array::forcecast> lengths, bool results,
+         bool strict, int threads) {
         const auto n = video_ids.size();
         if (heights.size() != n || widths.size() != n || lengths.size() != n) {
           throw py::value_error("video tables must have one entry per video");

@@ -26,21 +26,6 @@ struct Evaluation {
   MatchResults matches;
 };
 
-template <class T>
-py::array_t<T> view_of(const std::vector<T>& values, py::handle owner) {
-  py::array_t<T> array({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},
-                       values.data(), owner);
-  py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-  return array;
-}
-
-template <class T>
-py::array_t<T> owned(std::vector<T>&& values, const std::vector<py::ssize_t>& shape) {
-  auto* heap = new std::vector<T>(std::move(values));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>(shape, heap->data(), owner);
-}
-
 using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 }  // namespace
@@ -50,7 +35,7 @@ void register_eval(py::module_& m) {
       m, "Evaluation", "Buckets, IoU matrices and matches of one evaluate() run.");
 #define YTVIS_VIEW(name, expr)      \
   evaluation.def_property_readonly( \
-      name, [](py::object self) { return view_of(self.cast<Evaluation&>().expr, self); })
+      name, [](py::object self) { return readonly_view(self.cast<Evaluation&>().expr, self); })
   YTVIS_VIEW("bucket_gt_offsets", buckets.gt_offsets);
   YTVIS_VIEW("bucket_dt_offsets", buckets.dt_offsets);
   YTVIS_VIEW("bucket_gt_index", buckets.gt_index);
@@ -103,9 +88,9 @@ void register_eval(py::module_& m) {
         const auto K = static_cast<py::ssize_t>(out_categories);
         const auto A = static_cast<py::ssize_t>(out_areas);
         const auto M = static_cast<py::ssize_t>(sel.max_dets.size());
-        return py::make_tuple(owned(std::move(acc.precision), {T, R, K, A, M}),
-                              owned(std::move(acc.recall), {T, K, A, M}),
-                              owned(std::move(acc.scores), {T, R, K, A, M}));
+        return py::make_tuple(adopt(std::move(acc.precision), {T, R, K, A, M}),
+                              adopt(std::move(acc.recall), {T, K, A, M}),
+                              adopt(std::move(acc.scores), {T, R, K, A, M}));
       },
       py::arg("categories"), py::arg("areas"), py::arg("max_dets"), py::arg("videos"),
       py::arg("out_thresholds"), py::arg("out_categories"), py::arg("out_areas"),

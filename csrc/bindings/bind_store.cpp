@@ -267,14 +267,6 @@ class StoreBuilder {
   Counts scratch_;
 };
 
-template <class T>
-py::array_t<T> column(const std::vector<T>& values, py::handle owner) {
-  py::array_t<T> array({static_cast<py::ssize_t>(values.size())}, {static_cast<py::ssize_t>(sizeof(T))},
-                       values.data(), owner);
-  py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-  return array;
-}
-
 }  // namespace
 
 void register_store(py::module_& m) {
@@ -283,22 +275,25 @@ void register_store(py::module_& m) {
       "Columnar ground truth or predictions: per instance ids, score, crowd flag, mean area; per frame its "
       "mask.")
       .def("__len__", &InstanceStore::size)
-      .def_property_readonly("ids",
-                             [](py::object self) { return column(self.cast<InstanceStore&>().ids(), self); })
       .def_property_readonly(
-          "video_ids", [](py::object self) { return column(self.cast<InstanceStore&>().video_ids(), self); })
+          "ids", [](py::object self) { return readonly_view(self.cast<InstanceStore&>().ids(), self); })
+      .def_property_readonly(
+          "video_ids",
+          [](py::object self) { return readonly_view(self.cast<InstanceStore&>().video_ids(), self); })
       .def_property_readonly(
           "category_ids",
-          [](py::object self) { return column(self.cast<InstanceStore&>().category_ids(), self); })
+          [](py::object self) { return readonly_view(self.cast<InstanceStore&>().category_ids(), self); })
       .def_property_readonly(
-          "scores", [](py::object self) { return column(self.cast<InstanceStore&>().scores(), self); })
+          "scores", [](py::object self) { return readonly_view(self.cast<InstanceStore&>().scores(), self); })
       .def_property_readonly(
-          "iscrowd", [](py::object self) { return column(self.cast<InstanceStore&>().iscrowd(), self); })
+          "iscrowd",
+          [](py::object self) { return readonly_view(self.cast<InstanceStore&>().iscrowd(), self); })
       .def_property_readonly(
-          "avg_areas", [](py::object self) { return column(self.cast<InstanceStore&>().avg_areas(), self); })
+          "avg_areas",
+          [](py::object self) { return readonly_view(self.cast<InstanceStore&>().avg_areas(), self); })
       .def_property_readonly(
           "frame_offsets",
-          [](py::object self) { return column(self.cast<InstanceStore&>().frame_offsets(), self); })
+          [](py::object self) { return readonly_view(self.cast<InstanceStore&>().frame_offsets(), self); })
       .def_property_readonly(
           "frame_areas",
           [](const InstanceStore& s) {

@@ -102,7 +102,9 @@ def test_results_must_be_a_list(tmp_path: Path) -> None:
     gt, results = _data()
     path = tmp_path / "res.json"
     path.write_text(json.dumps({"annotations": results}))
-    with pytest.raises(TypeError, match=r"res\.json: results must be a JSON array"):
+    with pytest.raises(
+        ValueError, match=r"res\.json: results must be a JSON array of objects, got dict"
+    ):
         ytvis_fast.evaluate(gt, path)
 
 

@@ -1,5 +1,6 @@
 """Type stubs of the native core (csrc/bindings). tests/test_stubs.py keeps them in sync."""
 
+import os
 from typing import Any
 
 import numpy as np
@@ -109,6 +110,40 @@ def evaluate(
     iou_type: str = "segm",
     threads: int = 0,
 ) -> Evaluation: ...
+
+class InputError(ValueError):
+    """Input whose shape or values are wrong; the message names the place."""
+
+class GroundTruthFile:
+    """Videos, categories and annotations of a ground-truth file."""
+
+    @property
+    def video_ids(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def video_heights(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def video_widths(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def video_lengths(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def category_ids(self) -> list[int]: ...
+    @property
+    def category_names(self) -> list[str]: ...
+    @property
+    def annotations(self) -> InstanceStore: ...
+
+def read_ground_truth(
+    source: str | os.PathLike[str] | bytes, strict: bool = False, threads: int = 0
+) -> GroundTruthFile: ...
+def read_results(
+    source: str | os.PathLike[str] | bytes,
+    video_ids: npt.ArrayLike,
+    heights: npt.ArrayLike,
+    widths: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    strict: bool = False,
+    threads: int = 0,
+) -> InstanceStore: ...
 
 class RleError(ValueError):
     """An RLE or polygon that cannot be trusted."""

@@ -46,11 +46,11 @@ def evaluate(
     length differs from the video's, or a mask whose size differs from the
     video's, is an error naming the file, the annotation and the frame.
     """
-    gt_api = gt if isinstance(gt, YTVOS) else YTVOS(gt, threads=threads, verbose=False)
-    if isinstance(results, YTVOS):
-        dt_api = results
+    if isinstance(gt, YTVOS):
+        gt_api = gt
     else:
-        dt_api = gt_api._load_results(results, strict=True)
+        gt_api = YTVOS(gt, threads=threads, verbose=False, strict=True)
+    dt_api = results if isinstance(results, YTVOS) else gt_api._load_results(results)
     evaluator = YTVOSeval(gt_api, dt_api, iou_type, threads=threads, verbose=False)
     evaluator._strict = True
     if max_dets is not None:
@@ -64,7 +64,8 @@ def evaluate(
     evaluator.summarize()
     p = evaluator.params
     cat_ids = [int(c) for c in p.catIds] if p.useCats else [-1]
-    names = [str(gt_api.cats.get(c, {}).get("name", c)) for c in cat_ids]
+    known = gt_api._category_names()
+    names = [str(known.get(c, c)) for c in cat_ids]
     return EvalResult(
         stats={key: float(value) for key, value in zip(STAT_KEYS, evaluator.stats)},
         precision=evaluator.eval["precision"],

@@ -1,9 +1,10 @@
 """Drop-in replacement of the reference `YTVOS` (a.k.a. `YTVIS`) dataset API.
 
 Same constructor, methods and attributes as the youtubevos cocoapi fork's
-`ytvos.py`; masks live in a native columnar store built once per object, and
-the per-annotation fields that `loadRes` adds (`areas`, `bboxes`, `id`,
-`avg_area`, `iscrowd`) are filled in only when someone reads `dataset` or `anns`.
+`ytvos.py`. A file path is parsed natively straight into a columnar store; the
+Python view of the file (`dataset`, `anns`, `vids`, `cats`, ...) is only built
+when someone reads it. Results from `loadRes` get the fields the reference adds
+(`areas`, `bboxes`, `id`, `avg_area`, `iscrowd`) at that moment too.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import itertools
 import os
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,8 @@ from ._io import is_path, load_json
 from ._native import _core
 
 __all__ = ["YTVIS", "YTVOS"]
+
+VideoTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _is_array_like(obj: object) -> bool:
@@ -59,56 +62,63 @@ class YTVOS:
         *,
         threads: int | None = None,
         verbose: bool = True,
+        strict: bool = False,
     ) -> None:
         self.threads = threads
         self.verbose = verbose
         self.source: str = "<dict>"
-        self._dataset: dict[str, Any] = {}
-        self._anns: dict[Any, dict[str, Any]] = {}
-        self.cats: dict[Any, dict[str, Any]] = {}
-        self.vids: dict[Any, dict[str, Any]] = {}
-        self._vidToAnns: defaultdict[Any, list[dict[str, Any]]] = defaultdict(list)
-        self._catToVids: defaultdict[Any, list[Any]] = defaultdict(list)
+        self._strict = strict
+        self._dataset: dict[str, Any] | None = {}
+        self._load_dataset: Callable[[], dict[str, Any]] | None = None
+        self._index_stale = True
         self._stores: dict[bool, Any] = {}
+        self._native_gt: Any = None  # ground truth parsed natively from a file
+        self._input_path: str | None = None  # the file this object was read from
+        self._input_list: list[Any] | None = None  # results given as a list
         self._is_results = False
+        self._gt: YTVOS | None = None  # for results: the ground truth they belong to
         # Results objects defer the per-annotation fields that loadRes adds.
         self._pending_results_fields = False
-        self._index_stale = False
-        if annotation_file is not None:
-            self._say("loading annotations into memory...")
-            tic = time.time()
-            if is_path(annotation_file):
-                self.source = os.fspath(annotation_file)  # type: ignore[arg-type]
-                dataset = load_json(annotation_file)  # type: ignore[arg-type]
-            else:
-                dataset = annotation_file
-            if not isinstance(dataset, dict):
-                raise TypeError(
-                    f"{self.source}: annotation file format {type(dataset)} not supported "
-                    "(ground truth must be a JSON object with 'videos', 'categories' and "
-                    "'annotations')"
+        if annotation_file is None:
+            return
+        self._say("loading annotations into memory...")
+        tic = time.time()
+        if is_path(annotation_file):
+            self.source = os.fspath(annotation_file)  # type: ignore[arg-type]
+            self._input_path = self.source
+            self._native_gt = _core.read_ground_truth(self.source, strict, threads or 0)
+            self._stores[strict] = self._native_gt.annotations
+            self._dataset = None
+            path = self.source
+            self._load_dataset = lambda: load_json(path)
+        else:
+            if not isinstance(annotation_file, dict):
+                raise ValueError(
+                    f"annotation file format {type(annotation_file)} not supported (ground truth "
+                    "must be a JSON object with 'videos', 'categories' and 'annotations')"
                 )
-            self._say(f"Done (t={time.time() - tic:0.2f}s)")
-            self._dataset = dataset
-            self.createIndex()
+            self._dataset = annotation_file
+        self._say(f"Done (t={time.time() - tic:0.2f}s)")
+        self.createIndex()
 
     def _say(self, message: str) -> None:
         if self.verbose:
             print(message)
 
-    # -- the index, as the reference builds it ---------------------------------------------
+    # -- the Python view, built on demand --------------------------------------------------
     def createIndex(self) -> None:
         self._say("creating index...")
-        self._build_index()
+        if self._dataset is not None:
+            self._build_index()
         self._say("index created!")
 
     def _build_index(self) -> None:
+        dataset = self._dataset or {}
         anns: dict[Any, dict[str, Any]] = {}
         cats: dict[Any, dict[str, Any]] = {}
         vids: dict[Any, dict[str, Any]] = {}
         vid_to_anns: defaultdict[Any, list[dict[str, Any]]] = defaultdict(list)
         cat_to_vids: defaultdict[Any, list[Any]] = defaultdict(list)
-        dataset = self._dataset
         for ann in dataset.get("annotations", []):
             vid_to_anns[ann["video_id"]].append(ann)
             anns[ann["id"]] = ann
@@ -119,54 +129,70 @@ class YTVOS:
         if "annotations" in dataset and "categories" in dataset:
             for ann in dataset["annotations"]:
                 cat_to_vids[ann["category_id"]].append(ann["video_id"])
-        self._anns, self.vids, self.cats = anns, vids, cats
+        self._anns, self._vids, self._cats = anns, vids, cats
         self._vidToAnns, self._catToVids = vid_to_anns, cat_to_vids
         self._index_stale = False
 
-    def _materialize(self) -> None:
-        """Writes the fields loadRes adds into the result dicts, then indexes them."""
+    def _materialize(self) -> dict[str, Any]:
+        """Loads the Python view if deferred, adds loadRes' fields, indexes it."""
+        if self._dataset is None:
+            assert self._load_dataset is not None
+            self._dataset = self._load_dataset()
+            self._index_stale = True
         if self._pending_results_fields:
             self._pending_results_fields = False
-            store = self._native_store()
-            offsets = store.frame_offsets.tolist()
-            areas = store.frame_areas.tolist()
-            present = store.frame_present.tolist()
-            boxes = store.frame_boxes.tolist()
-            avg = store.avg_areas.tolist()
-            for i, ann in enumerate(self._dataset["annotations"]):
-                lo, hi = offsets[i], offsets[i + 1]
-                ann["areas"] = [areas[f] if present[f] else None for f in range(lo, hi)]
-                given = ann.get("bboxes")
-                if not isinstance(given, list):
-                    given = []
-                ann["bboxes"] = given + [
-                    boxes[f] if present[f] else None for f in range(lo + len(given), hi)
-                ]
-                ann["id"] = i + 1
-                ann["avg_area"] = avg[i]
-                ann["iscrowd"] = 0
+            self._add_results_fields(self._dataset.get("annotations", []))
             self._index_stale = True
         if self._index_stale:
             self._build_index()
+        return self._dataset
+
+    def _add_results_fields(self, anns: list[dict[str, Any]]) -> None:
+        store = self._native_store(self._strict)
+        offsets = store.frame_offsets.tolist()
+        areas = store.frame_areas.tolist()
+        present = store.frame_present.tolist()
+        boxes = store.frame_boxes.tolist()
+        avg = store.avg_areas.tolist()
+        for i, ann in enumerate(anns):
+            lo, hi = offsets[i], offsets[i + 1]
+            ann["areas"] = [areas[f] if present[f] else None for f in range(lo, hi)]
+            given = ann.get("bboxes")
+            if not isinstance(given, list):
+                given = []
+            ann["bboxes"] = given + [
+                boxes[f] if present[f] else None for f in range(lo + len(given), hi)
+            ]
+            ann["id"] = i + 1
+            ann["avg_area"] = avg[i]
+            ann["iscrowd"] = 0
 
     @property
     def dataset(self) -> dict[str, Any]:
-        self._materialize()
-        return self._dataset
+        return self._materialize()
 
     @dataset.setter
     def dataset(self, value: dict[str, Any]) -> None:
         self._dataset = value
+        self._native_gt = None
+        self._input_path = self._input_list = None
         self._stores.clear()
+        self._index_stale = True
 
     @property
     def anns(self) -> dict[Any, dict[str, Any]]:
         self._materialize()
         return self._anns
 
-    @anns.setter
-    def anns(self, value: dict[Any, dict[str, Any]]) -> None:
-        self._anns = value
+    @property
+    def vids(self) -> dict[Any, dict[str, Any]]:
+        self._materialize()
+        return self._vids
+
+    @property
+    def cats(self) -> dict[Any, dict[str, Any]]:
+        self._materialize()
+        return self._cats
 
     @property
     def vidToAnns(self) -> defaultdict[Any, list[dict[str, Any]]]:
@@ -211,6 +237,10 @@ class YTVOS:
 
     def getCatIds(self, catNms: Any = (), supNms: Any = (), catIds: Any = ()) -> list[Any]:
         names, supers, ids = _as_list(catNms), _as_list(supNms), _as_list(catIds)
+        native = self._native_gt_info()
+        unfiltered = len(names) == len(supers) == len(ids) == 0
+        if self._dataset is None and native is not None and unfiltered:
+            return native.category_ids  # the file's order, without parsing it in Python
         cats = self.dataset.get("categories", [])
         if len(names):
             cats = [cat for cat in cats if cat["name"] in names]
@@ -223,6 +253,10 @@ class YTVOS:
     def getVidIds(self, vidIds: Any = (), catIds: Any = ()) -> list[Any]:
         vid_ids, cat_ids = _as_list(vidIds), _as_list(catIds)
         if len(vid_ids) == len(cat_ids) == 0:
+            native = self._native_gt_info()
+            if self._dataset is None and native is not None:
+                # The keys of the reference's {id: video} dict, in file order.
+                return list(dict.fromkeys(native.video_ids.tolist()))
             return list(self.vids.keys())
         ids = set(vid_ids)
         for i, cat_id in enumerate(cat_ids):
@@ -246,66 +280,106 @@ class YTVOS:
     def loadVids(self, ids: Any = ()) -> list[dict[str, Any]]:
         return self._load(self.vids, ids)
 
+    def _category_names(self) -> dict[Any, str]:
+        native = self._native_gt_info()
+        if self._dataset is None and native is not None:
+            return dict(zip(native.category_ids, native.category_names))
+        return {c["id"]: str(c.get("name", c["id"])) for c in self._dataset.get("categories", [])}
+
     # -- results ---------------------------------------------------------------------------
     def loadRes(self, resFile: str | os.PathLike[str] | list[dict[str, Any]]) -> YTVOS:
         """Loads results (a path or a list of dicts) against this ground truth."""
-        return self._load_results(resFile, strict=False)
+        return self._load_results(resFile)
 
-    def _load_results(self, resFile: Any, *, strict: bool) -> YTVOS:
-        res = YTVOS(threads=self.threads, verbose=self.verbose)
-        res._dataset["videos"] = list(self._dataset.get("videos", []))
+    def _load_results(self, resFile: Any) -> YTVOS:
+        res = YTVOS(threads=self.threads, verbose=self.verbose, strict=self._strict)
+        res._is_results = True
+        res._gt = self
         self._say("Loading and preparing results...")
         tic = time.time()
         if is_path(resFile):
-            res.source = os.fspath(resFile)
-            anns = load_json(resFile)
+            res.source = res._input_path = os.fspath(resFile)
+            path = res.source
+            res._load_dataset = lambda: res._results_dataset(load_json(path))
         else:
             res.source = "<results>"
-            anns = resFile
-        if not isinstance(anns, list):
-            raise TypeError(
-                f"{res.source}: results must be a JSON array of objects, got {type(anns).__name__}"
-            )
-        # Categories are copied as the reference does for mask results; an empty
-        # list (where the reference crashes) is taken as "no predictions".
-        if not anns or (isinstance(anns[0], dict) and "segmentations" in anns[0]):
-            res._dataset["categories"] = copy.deepcopy(self._dataset.get("categories", []))
-        res._dataset["annotations"] = anns
-        res._is_results = True
-        res._stores[strict] = res._build_store(anns, results=True, strict=strict, videos=self)
+            if not isinstance(resFile, list):
+                raise ValueError(
+                    f"results must be a JSON array of objects, got {type(resFile).__name__}"
+                )
+            res._input_list = resFile
+            res._load_dataset = lambda: res._results_dataset(resFile)
+        res._dataset = None
+        res._native_store(self._strict)
         res._pending_results_fields = True
         self._say(f"DONE (t={time.time() - tic:0.2f}s)")
         res._say("creating index...")
-        res._index_stale = True
         res._say("index created!")
         return res
 
+    def _results_dataset(self, anns: Any) -> dict[str, Any]:
+        """The reference's results dataset: the ground truth's videos and categories."""
+        gt = self._gt
+        assert gt is not None
+        if not isinstance(anns, list):
+            raise ValueError(
+                f"{self.source}: results must be a JSON array of objects, got {type(anns).__name__}"
+            )
+        dataset: dict[str, Any] = {"videos": list(gt.dataset.get("videos", []))}
+        # Categories are copied as the reference does for mask results; an empty
+        # list (where the reference crashes) is taken as "no predictions".
+        if not anns or (isinstance(anns[0], dict) and "segmentations" in anns[0]):
+            dataset["categories"] = copy.deepcopy(gt.dataset.get("categories", []))
+        dataset["annotations"] = anns
+        return dataset
+
     # -- native store ----------------------------------------------------------------------
-    def _video_table(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        videos = [v for v in self._dataset.get("videos", []) if isinstance(v, dict)]
+    def _native_gt_info(self) -> Any:
+        """The natively parsed ground truth behind this object (itself or its gt's), if any."""
+        owner = self._gt if self._is_results else self
+        return None if owner is None else owner._native_gt
+
+    def _video_table(self) -> VideoTable:
+        if self._dataset is None and self._native_gt is not None:
+            g = self._native_gt
+            return g.video_ids, g.video_heights, g.video_widths, g.video_lengths
+        videos = [v for v in self.dataset.get("videos", []) if isinstance(v, dict)]
         ids = np.array([v.get("id", -1) for v in videos], dtype=np.int64)
         heights = np.array([v.get("height", 0) or 0 for v in videos], dtype=np.int64)
         widths = np.array([v.get("width", 0) or 0 for v in videos], dtype=np.int64)
         lengths = np.array([_video_length(v) for v in videos], dtype=np.int64)
         return ids, heights, widths, lengths
 
-    def _build_store(self, anns: list[Any], *, results: bool, strict: bool, videos: YTVOS) -> Any:
-        ids, heights, widths, lengths = videos._video_table()
-        try:
-            return _core.build_store(
-                anns, ids, heights, widths, lengths, results, strict, self.threads or 0
-            )
-        except ValueError as error:
-            raise ValueError(f"{self.source}: {error}") from None
-
     def _native_store(self, strict: bool = False) -> Any:
-        """The columnar store of this object's annotations, built on first use."""
-        if strict not in self._stores:
-            anns = self._dataset.get("annotations", [])
-            self._stores[strict] = self._build_store(
-                anns, results=self._is_results, strict=strict, videos=self
-            )
-        return self._stores[strict]
+        """The columnar store of this object's annotations, built on first use: parsed
+        natively from the input file, or walked natively from the parsed lists."""
+        if strict in self._stores:
+            return self._stores[strict]
+        videos = self._gt if self._is_results else self
+        assert videos is not None
+        threads = self.threads or 0
+        if self._is_results:
+            table = videos._video_table()
+            if self._input_path is not None:
+                store = _core.read_results(self._input_path, *table, strict, threads)
+            else:
+                anns = self._input_list if self._dataset is None else self._dataset["annotations"]
+                store = self._walk(anns, table, strict)
+        elif self._input_path is not None:
+            store = _core.read_ground_truth(self._input_path, strict, threads).annotations
+        else:
+            store = self._walk(self.dataset.get("annotations", []), self._video_table(), strict)
+        self._stores[strict] = store
+        return store
+
+    def _walk(self, anns: Any, table: VideoTable, strict: bool) -> Any:
+        if not isinstance(anns, list):
+            kind = type(anns).__name__
+            raise ValueError(f"{self.source}: annotations must be a list, got {kind}")
+        try:
+            return _core.build_store(anns, *table, self._is_results, strict, self.threads or 0)
+        except ValueError as error:
+            raise type(error)(f"{self.source}: {error}") from None
 
     # -- masks -----------------------------------------------------------------------------
     def annToRLE(self, ann: dict[str, Any], frameId: int) -> dict[str, Any]:

@@ -35,5 +35,6 @@ py::array_t<T> adopt(std::vector<T>&& values, const std::vector<py::ssize_t>& sh
 void register_rle(py::module_& m);
 void register_store(py::module_& m);
 void register_eval(py::module_& m);
+void register_ingest(py::module_& m);
 
 }  // namespace ytvis::bindings

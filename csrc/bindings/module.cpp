@@ -5,4 +5,5 @@ PYBIND11_MODULE(_core, m) {
   ytvis::bindings::register_rle(m);
   ytvis::bindings::register_store(m);
   ytvis::bindings::register_eval(m);
+  ytvis::bindings::register_ingest(m);
 }

@@ -1,0 +1,112 @@
+// Native JSON ingest for Python: a path or bytes in, columnar stores out, with
+// the GIL released for the whole parse.
+#include "bindings.hpp"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "json_ingest.hpp"
+#include "thread_pool.hpp"
+
+namespace ytvis::bindings {
+
+namespace {
+
+/// The text of `source`: the file at a path (str / os.PathLike), or bytes as given.
+std::string text_of(py::handle source, std::string& name) {
+  if (py::isinstance<py::bytes>(source)) {
+    name = "<bytes>";
+    return std::string(py::reinterpret_borrow<py::bytes>(source));
+  }
+  name = py::str(py::module_::import("os").attr("fspath")(source));
+  py::gil_scoped_release release;
+  return read_file(name);
+}
+
+std::vector<VideoInfo> video_table(const std::vector<std::int64_t>& ids,
+                                   const std::vector<std::int64_t>& heights,
+                                   const std::vector<std::int64_t>& widths,
+                                   const std::vector<std::int64_t>& lengths) {
+  if (heights.size() != ids.size() || widths.size() != ids.size() || lengths.size() != ids.size()) {
+    throw py::value_error("video tables must have one entry per video");
+  }
+  std::vector<VideoInfo> videos(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    videos[i] = VideoInfo{ids[i], heights[i], widths[i], lengths[i]};
+  return videos;
+}
+
+template <class T, class F>
+py::array_t<T> column_of(const std::vector<VideoInfo>& videos, F field) {
+  py::array_t<T> out(static_cast<py::ssize_t>(videos.size()));
+  for (std::size_t i = 0; i < videos.size(); ++i) out.mutable_data()[i] = field(videos[i]);
+  return out;
+}
+
+}  // namespace
+
+void register_ingest(py::module_& m) {
+  py::class_<GroundTruthFile>(m, "GroundTruthFile",
+                              "Videos, categories and annotations of a ground-truth file.")
+      .def_property_readonly("video_ids",
+                             [](const GroundTruthFile& g) {
+                               return column_of<std::int64_t>(g.videos,
+                                                              [](const VideoInfo& v) { return v.id; });
+                             })
+      .def_property_readonly("video_heights",
+                             [](const GroundTruthFile& g) {
+                               return column_of<std::int64_t>(g.videos,
+                                                              [](const VideoInfo& v) { return v.height; });
+                             })
+      .def_property_readonly("video_widths",
+                             [](const GroundTruthFile& g) {
+                               return column_of<std::int64_t>(g.videos,
+                                                              [](const VideoInfo& v) { return v.width; });
+                             })
+      .def_property_readonly("video_lengths",
+                             [](const GroundTruthFile& g) {
+                               return column_of<std::int64_t>(g.videos,
+                                                              [](const VideoInfo& v) { return v.length; });
+                             })
+      .def_property_readonly("category_ids",
+                             [](const GroundTruthFile& g) {
+                               std::vector<std::int64_t> ids;
+                               for (const auto& c : g.categories) ids.push_back(c.id);
+                               return ids;
+                             })
+      .def_property_readonly("category_names",
+                             [](const GroundTruthFile& g) {
+                               std::vector<std::string> names;
+                               for (const auto& c : g.categories) names.push_back(c.name);
+                               return names;
+                             })
+      .def_readonly("annotations", &GroundTruthFile::annotations);
+
+  m.def(
+      "read_ground_truth",
+      [](py::object source, bool strict, int threads) {
+        std::string name;
+        const std::string text = text_of(source, name);
+        py::gil_scoped_release release;
+        return read_ground_truth(text, name, strict, resolve_threads(threads));
+      },
+      py::arg("source"), py::arg("strict") = false, py::arg("threads") = 0,
+      "Parses a ground-truth JSON file (path) or document (bytes) natively.");
+
+  m.def(
+      "read_results",
+      [](py::object source, std::vector<std::int64_t> video_ids, std::vector<std::int64_t> heights,
+         std::vector<std::int64_t> widths, std::vector<std::int64_t> lengths, bool strict, int threads) {
+        const std::vector<VideoInfo> videos = video_table(video_ids, heights, widths, lengths);
+        std::string name;
+        const std::string text = text_of(source, name);
+        py::gil_scoped_release release;
+        return read_results(text, name, videos, strict, resolve_threads(threads));
+      },
+      py::arg("source"), py::arg("video_ids"), py::arg("heights"), py::arg("widths"), py::arg("lengths"),
+      py::arg("strict") = false, py::arg("threads") = 0,
+      "Parses a results JSON file (path) or document (bytes) natively against the videos' table.");
+}
+
+}  // namespace ytvis::bindings

@@ -1,0 +1,40 @@
+// Native JSON ingest: ground-truth and results files parsed by yyjson straight
+// into the columnar store, with no Python object per annotation or mask.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store.hpp"
+#include "store_builder.hpp"
+
+namespace ytvis {
+
+struct CategoryInfo {
+  std::int64_t id = 0;
+  std::string name;
+};
+
+struct GroundTruthFile {
+  std::vector<VideoInfo> videos;
+  std::vector<CategoryInfo> categories;
+  std::shared_ptr<InstanceStore> annotations;
+};
+
+/// Reads a whole file; throws InputError naming the path.
+std::string read_file(const std::string& path);
+
+/// Parses ground truth ({"videos", "categories", "annotations", ...}); `source`
+/// names the input in errors. Unknown fields are skipped.
+GroundTruthFile read_ground_truth(std::string_view text, const std::string& source, bool strict,
+                                  unsigned threads);
+
+/// Parses results (a list of {"video_id", "category_id", "score", "segmentations"}).
+std::shared_ptr<InstanceStore> read_results(std::string_view text, const std::string& source,
+                                            const std::vector<VideoInfo>& videos, bool strict,
+                                            unsigned threads);
+
+}  // namespace ytvis

@@ -1,0 +1,246 @@
+// One walker from parsed JSON to an InstanceStore, whatever holds the parsed
+// document: yyjson values (json_ingest.cpp) or Python objects (the bindings).
+// It applies the reference's reading rules (Python truthiness for absent frames,
+// polygons rasterized at the video's size, uncompressed RLE at its own size, the
+// mean of the file's `areas`, given `bboxes`) and, when strict, checks that every
+// result names a known video, covers all its frames and has masks of its size.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "polygon.hpp"
+#include "rle.hpp"
+#include "store.hpp"
+
+namespace ytvis {
+
+/// Input that does not have the expected shape; the message names the place.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct VideoInfo {
+  std::int64_t id = 0, height = 0, width = 0, length = -1;  ///< length -1: unknown
+};
+
+/// Where we are in the input, for error messages.
+struct Place {
+  const std::string& label;
+  std::size_t index;
+  std::optional<std::size_t> frame;
+
+  std::string str() const {
+    std::string s = label + " " + std::to_string(index);
+    if (frame) s += ", frame " + std::to_string(*frame);
+    return s;
+  }
+};
+
+[[noreturn]] inline void fail(const Place& place, const std::string& what) {
+  throw InputError(place.str() + ": " + what);
+}
+
+/// `Json` adapts one document representation: a Node type and static functions
+/// present, is_object, is_array, get, size, each, truthy, as_int, as_number,
+/// as_text and type_name (see json_ingest.cpp for one).
+template <class Json>
+class StoreBuilder {
+  using Node = typename Json::Node;
+
+ public:
+  StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict)
+      : results_(results), strict_(strict), label_(results ? "result" : "annotation") {
+    for (const VideoInfo& video : videos) videos_.emplace(video.id, video);
+    store_->set_label(label_);
+  }
+
+  void add(Node ann, std::size_t index) {
+    const Place place{label_, index, std::nullopt};
+    if (!Json::is_object(ann)) fail(place, "expected an object, got " + Json::type_name(ann));
+    const std::int64_t video_id = to_int(Json::get(ann, "video_id"), place, "video_id");
+    const std::int64_t category_id = to_int(Json::get(ann, "category_id"), place, "category_id");
+    const auto video = videos_.find(video_id);
+    const VideoInfo* info = video == videos_.end() ? nullptr : &video->second;
+    if (results_ && !info) {
+      fail(place, "video_id " + std::to_string(video_id) + " is not a video of the ground truth");
+    }
+    if (strict_ && !info) {
+      fail(place, "video_id " + std::to_string(video_id) + " is not in the ground truth's 'videos'");
+    }
+    std::int64_t id = static_cast<std::int64_t>(index) + 1;  // loadRes numbers results from 1
+    double score = 0.0, iscrowd = 0.0;
+    if (results_) {
+      score = to_number(Json::get(ann, "score"), place, "score");
+      if (strict_ && !std::isfinite(score)) fail(place, "'score' must be finite");
+    } else {
+      id = to_int(Json::get(ann, "id"), place, "id");
+      if (Node crowd = Json::get(ann, "iscrowd"); Json::present(crowd)) {
+        iscrowd = to_number(crowd, place, "iscrowd");
+      }
+    }
+    store_->begin_instance(id, video_id, category_id, score, iscrowd);
+
+    Node segs = Json::get(ann, "segmentations");
+    Node boxes = Json::get(ann, "bboxes");
+    const bool has_boxes = Json::present(boxes) && Json::is_array(boxes);
+    if (!Json::present(segs) && has_boxes) {
+      // Box-only predictions (for iouType="bbox"): every frame's mask is absent.
+      const std::size_t frames = Json::size(boxes);
+      for (std::size_t f = 0; f < frames; ++f) store_->add_absent_frame();
+      add_boxes(boxes, frames, index);
+      return;
+    }
+    if (!Json::present(segs)) fail(place, "missing 'segmentations'");
+    if (!Json::is_array(segs)) {
+      fail(place, "'segmentations' must be a list, got " + Json::type_name(segs));
+    }
+    const std::size_t frames = Json::size(segs);
+    if (strict_ && info->length >= 0 && static_cast<std::int64_t>(frames) != info->length) {
+      fail(place, "video " + std::to_string(video_id) + " has " + std::to_string(info->length) +
+                      " frames but 'segmentations' has " + std::to_string(frames));
+    }
+    Json::each(segs,
+               [&](std::size_t f, Node seg) { add_frame(seg, info, video_id, Place{label_, index, f}); });
+
+    if (!results_) {
+      if (Node areas = Json::get(ann, "areas"); Json::present(areas) && Json::is_array(areas)) {
+        std::vector<double> kept;
+        Json::each(areas, [&](std::size_t, Node a) {
+          if (Json::truthy(a)) kept.push_back(to_number(a, place, "areas"));
+        });
+        store_->set_avg_area(kept.empty() ? 0.0 : numpy_mean(kept));
+      }
+    }
+    if (has_boxes) add_boxes(boxes, frames, index);
+  }
+
+  /// Decodes and checks every mask (GIL-free work), and hands the store over.
+  std::shared_ptr<InstanceStore> finish(unsigned threads) {
+    try {
+      store_->finalize(threads);
+    } catch (const RleError& error) {
+      throw InputError(error.what());
+    }
+    return std::move(store_);
+  }
+
+ private:
+  static std::int64_t to_int(Node node, const Place& place, const char* field) {
+    if (!Json::present(node)) fail(place, std::string("missing '") + field + "'");
+    const std::optional<std::int64_t> value = Json::as_int(node);
+    if (!value) fail(place, std::string("'") + field + "' must be an integer, got " + Json::type_name(node));
+    return *value;
+  }
+
+  static double to_number(Node node, const Place& place, const char* field) {
+    if (!Json::present(node)) fail(place, std::string("missing '") + field + "'");
+    const std::optional<double> value = Json::as_number(node);
+    if (!value) fail(place, std::string("'") + field + "' must be a number, got " + Json::type_name(node));
+    return *value;
+  }
+
+  static std::uint32_t checked_side(std::int64_t value, const Place& place) {
+    try {
+      check_size(value, value);
+    } catch (const RleError& error) {
+      fail(place, error.what());
+    }
+    return static_cast<std::uint32_t>(value);
+  }
+
+  /// Boxes given in the `bboxes` field (kept by loadRes where present).
+  void add_boxes(Node boxes, std::size_t frames, std::size_t index) {
+    Json::each(boxes, [&](std::size_t f, Node box) {
+      if (f >= frames || !Json::truthy(box)) return;
+      const Place at{label_, index, f};
+      if (!Json::is_array(box) || Json::size(box) != 4) fail(at, "a box must be [x, y, w, h]");
+      double xywh[4];
+      Json::each(box, [&](std::size_t i, Node v) { xywh[i] = to_number(v, at, "bboxes"); });
+      store_->set_given_box(f, Box{xywh[0], xywh[1], xywh[2], xywh[3]});
+    });
+  }
+
+  void add_frame(Node seg, const VideoInfo* info, std::int64_t video_id, const Place& place) {
+    if (!Json::truthy(seg)) {
+      store_->add_absent_frame();
+      return;
+    }
+    if (Json::is_object(seg)) {
+      add_rle(seg, info, video_id, place);
+    } else if (Json::is_array(seg)) {
+      add_polygons(seg, info, video_id, place);
+    } else {
+      fail(place, "unsupported segmentation of type " + Json::type_name(seg));
+    }
+  }
+
+  void add_rle(Node seg, const VideoInfo* info, std::int64_t video_id, const Place& place) {
+    Node size = Json::get(seg, "size");
+    Node counts = Json::get(seg, "counts");
+    if (!Json::present(size)) fail(place, "RLE without 'size'");
+    if (!Json::present(counts)) fail(place, "RLE without 'counts'");
+    if (!Json::is_array(size) || Json::size(size) != 2) fail(place, "RLE 'size' must be [height, width]");
+    std::int64_t hw[2] = {0, 0};
+    Json::each(size, [&](std::size_t i, Node v) { hw[i] = to_int(v, place, "size"); });
+    const std::uint32_t height = checked_side(hw[0], place), width = checked_side(hw[1], place);
+    if (strict_ && (height != info->height || width != info->width)) {
+      fail(place, "mask is " + std::to_string(height) + "x" + std::to_string(width) + " but video " +
+                      std::to_string(video_id) + " is " + std::to_string(info->height) + "x" +
+                      std::to_string(info->width));
+    }
+    if (const auto text = Json::as_text(counts)) {
+      store_->add_compressed_frame(*text, height, width);
+      return;
+    }
+    if (!Json::is_array(counts)) {
+      fail(place, "RLE 'counts' must be a string or a list of integers, got " + Json::type_name(counts));
+    }
+    values_.clear();
+    Json::each(counts, [&](std::size_t, Node v) { values_.push_back(to_int(v, place, "counts")); });
+    try {
+      from_uncompressed(values_.data(), values_.size(), height, width, scratch_);
+    } catch (const RleError& error) {
+      fail(place, error.what());
+    }
+    store_->add_decoded_frame(scratch_, height, width);
+  }
+
+  void add_polygons(Node seg, const VideoInfo* info, std::int64_t video_id, const Place& place) {
+    if (!info) {
+      fail(place, "polygons need the video's size, but video " + std::to_string(video_id) + " is unknown");
+    }
+    const std::uint32_t height = checked_side(info->height, place);
+    const std::uint32_t width = checked_side(info->width, place);
+    std::vector<std::vector<double>> polygons;
+    Json::each(seg, [&](std::size_t, Node poly) {
+      if (!Json::is_array(poly)) {
+        fail(place, "a polygon must be a list of coordinates, got " + Json::type_name(poly));
+      }
+      std::vector<double>& coords = polygons.emplace_back();
+      Json::each(poly, [&](std::size_t, Node c) { coords.push_back(to_number(c, place, "polygon")); });
+    });
+    try {
+      rasterize_polygons(polygons, height, width, scratch_);
+    } catch (const RleError& error) {
+      fail(place, error.what());
+    }
+    store_->add_decoded_frame(scratch_, height, width);
+  }
+
+  std::unordered_map<std::int64_t, VideoInfo> videos_;
+  bool results_, strict_;
+  std::string label_;
+  std::shared_ptr<InstanceStore> store_ = std::make_shared<InstanceStore>();
+  std::vector<std::int64_t> values_;
+  Counts scratch_;
+};
+
+}  // namespace ytvis

@@ -2,11 +2,11 @@
 
 #include <yyjson.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <limits>
 #include <optional>
-#include <sstream>
 
 namespace ytvis {
 
@@ -99,15 +99,20 @@ struct DocumentDeleter {
 };
 using Document = std::unique_ptr<yyjson_doc, DocumentDeleter>;
 
-Document parse(std::string_view text, const std::string& source) {
+/// Parses `text` in place inside a new store, which keeps the buffer: yyjson
+/// unescapes strings where they are, so compressed masks need no copy.
+Document parse_into(std::string text, const std::string& source, InstanceStore& store) {
+  const std::size_t length = text.size();
+  text.resize(length + YYJSON_PADDING_SIZE, '\0');
+  char* data = store.adopt_text(std::move(text));
   yyjson_read_err error;
   // Python's json accepts NaN and Infinity; so do we.
-  Document doc(yyjson_read_opts(const_cast<char*>(text.data()), text.size(), YYJSON_READ_ALLOW_INF_AND_NAN,
-                                nullptr, &error));
+  Document doc(
+      yyjson_read_opts(data, length, YYJSON_READ_INSITU | YYJSON_READ_ALLOW_INF_AND_NAN, nullptr, &error));
   if (!doc) {
     std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < error.pos && i < text.size(); ++i) {
-      if (text[i] == '\n') {
+    for (std::size_t i = 0; i < error.pos && i < length; ++i) {
+      if (data[i] == '\n') {
         ++line;
         column = 1;
       } else {
@@ -178,9 +183,9 @@ std::vector<CategoryInfo> read_categories(yyjson_val* root, const std::string& s
 
 std::shared_ptr<InstanceStore> build(yyjson_val* list, const std::string& source,
                                      const std::vector<VideoInfo>& videos, bool results, bool strict,
-                                     unsigned threads) {
+                                     unsigned threads, std::shared_ptr<InstanceStore> store) {
   try {
-    StoreBuilder<YyJson> builder(videos, results, strict);
+    StoreBuilder<YyJson> builder(videos, results, strict, std::move(store));
     YyJson::each(list, [&](std::size_t i, yyjson_val* ann) { builder.add(ann, i); });
     return builder.finish(threads);
   } catch (const InputError& error) {
@@ -191,17 +196,20 @@ std::shared_ptr<InstanceStore> build(yyjson_val* list, const std::string& source
 }  // namespace
 
 std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
+  std::ifstream file(path, std::ios::binary | std::ios::ate);
   if (!file) throw InputError(path + ": cannot open file: " + std::strerror(errno));
-  std::ostringstream content;
-  content << file.rdbuf();
-  if (file.bad()) throw InputError(path + ": read error");
-  return std::move(content).str();
+  const std::streamsize size = file.tellg();
+  if (size < 0) throw InputError(path + ": cannot read file");
+  std::string content(static_cast<std::size_t>(size), '\0');
+  file.seekg(0);
+  if (!file.read(content.data(), size)) throw InputError(path + ": read error");
+  return content;
 }
 
-GroundTruthFile read_ground_truth(std::string_view text, const std::string& source, bool strict,
+GroundTruthFile read_ground_truth(std::string text, const std::string& source, bool strict,
                                   unsigned threads) {
-  const Document doc = parse(text, source);
+  auto store = std::make_shared<InstanceStore>();
+  const Document doc = parse_into(std::move(text), source, *store);
   yyjson_val* root = yyjson_doc_get_root(doc.get());
   if (!yyjson_is_obj(root)) {
     throw InputError(source +
@@ -217,22 +225,23 @@ GroundTruthFile read_ground_truth(std::string_view text, const std::string& sour
     throw InputError(source + ": 'annotations' must be a list, got " + YyJson::type_name(annotations));
   }
   if (annotations) {
-    gt.annotations = build(annotations, source, gt.videos, false, strict, threads);
+    gt.annotations = build(annotations, source, gt.videos, false, strict, threads, std::move(store));
   } else {
     gt.annotations = std::make_shared<InstanceStore>();
   }
   return gt;
 }
 
-std::shared_ptr<InstanceStore> read_results(std::string_view text, const std::string& source,
+std::shared_ptr<InstanceStore> read_results(std::string text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
                                             unsigned threads) {
-  const Document doc = parse(text, source);
+  auto store = std::make_shared<InstanceStore>();
+  const Document doc = parse_into(std::move(text), source, *store);
   yyjson_val* root = yyjson_doc_get_root(doc.get());
   if (!yyjson_is_arr(root)) {
     throw InputError(source + ": results must be a JSON array of objects, got " + YyJson::type_name(root));
   }
-  return build(root, source, videos, true, strict, threads);
+  return build(root, source, videos, true, strict, threads, std::move(store));
 }
 
 }  // namespace ytvis

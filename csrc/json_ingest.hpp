@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "store.hpp"
@@ -28,12 +27,12 @@ struct GroundTruthFile {
 std::string read_file(const std::string& path);
 
 /// Parses ground truth ({"videos", "categories", "annotations", ...}); `source`
-/// names the input in errors. Unknown fields are skipped.
-GroundTruthFile read_ground_truth(std::string_view text, const std::string& source, bool strict,
-                                  unsigned threads);
+/// names the input in errors. Unknown fields are skipped. The text is parsed in
+/// place and kept by the store, whose compressed masks point into it.
+GroundTruthFile read_ground_truth(std::string text, const std::string& source, bool strict, unsigned threads);
 
 /// Parses results (a list of {"video_id", "category_id", "score", "segmentations"}).
-std::shared_ptr<InstanceStore> read_results(std::string_view text, const std::string& source,
+std::shared_ptr<InstanceStore> read_results(std::string text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
                                             unsigned threads);
 

@@ -24,21 +24,38 @@ void check_total(std::uint64_t total, std::uint32_t height, std::uint32_t width)
   }
 }
 
-}  // namespace
+/// Splits pixel positions into (column, row) for a fixed height with one
+/// multiplication by a precomputed reciprocal and an exact correction, instead of
+/// two integer divisions per run.
+class ColumnSplitter {
+ public:
+  explicit ColumnSplitter(std::uint32_t height) : height_(height), inverse_(1.0 / height) {}
 
-void check_size(std::int64_t height, std::int64_t width) {
-  if (height < 0 || width < 0 || static_cast<std::uint64_t>(height) > kMaxSide ||
-      static_cast<std::uint64_t>(width) > kMaxSide) {
-    throw RleError("mask size " + std::to_string(height) + "x" + std::to_string(width) +
-                   " is out of range (each side must be between 0 and " + std::to_string(kMaxSide) + ")");
+  void split(std::uint32_t position, std::uint32_t& column, std::uint32_t& row) const {
+    auto q = static_cast<std::uint32_t>(static_cast<double>(position) * inverse_);
+    const std::uint64_t h = height_;
+    if (static_cast<std::uint64_t>(q) * h > position) {
+      --q;
+    } else if ((static_cast<std::uint64_t>(q) + 1) * h <= position) {
+      ++q;
+    }
+    column = q;
+    row = position - static_cast<std::uint32_t>(static_cast<std::uint64_t>(q) * h);
   }
-}
 
-void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out) {
-  out.clear();
+ private:
+  std::uint32_t height_;
+  double inverse_;
+};
+
+/// Calls f(index, count) for every run of a compressed string, validating the
+/// alphabet, termination, overflow, signs and the total (pycocotools checks none).
+template <class F>
+void for_each_count(std::string_view text, std::uint32_t height, std::uint32_t width, F&& f) {
   std::uint64_t total = 0;
   const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
-  std::size_t p = 0;
+  std::int64_t before_last = 0, last = 0;  // the two previous counts, for delta coding
+  std::size_t index = 0, p = 0;
   while (p < text.size()) {
     std::int64_t value = 0;
     unsigned shift = 0;
@@ -63,19 +80,89 @@ void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_
       shift += 5;
       if (!more && (c & 0x10)) value -= std::int64_t{1} << shift;  // sign extension
     }
-    if (out.size() >= kFirstDelta) value += out[out.size() - 2];
+    if (index >= kFirstDelta) value += before_last;
     if (value < 0) {
       throw RleError("negative run length " + std::to_string(value) + " in compressed RLE (value " +
-                     std::to_string(out.size()) + ")");
+                     std::to_string(index) + ")");
     }
     if (value > 0xffffffffLL) {
       throw RleError("run length " + std::to_string(value) + " in compressed RLE overflows 32 bits");
     }
     total += static_cast<std::uint64_t>(value);
     if (total > expected) check_total(total, height, width);
-    out.push_back(static_cast<Count>(value));
+    f(index++, static_cast<Count>(value));
+    before_last = last;
+    last = value;
   }
   check_total(total, height, width);
+}
+
+/// pycocotools' rleToBbox (2.0.8+), fed one run at a time: runs of ones only,
+/// zero-length ones skipped, a run spanning columns widens the box to the full
+/// height. Its unsigned 32-bit arithmetic is kept, so a mask without foreground
+/// gets the same odd box as from pycocotools. (rleToBbox drops an odd last count,
+/// always a run of zeros, which never changes the box.)
+class BoxBuilder {
+ public:
+  BoxBuilder(std::uint32_t height, std::uint32_t width)
+      : splitter_(height == 0 ? 1 : height), h_(height), xs_(width), ys_(height) {}
+
+  void add(std::size_t index, Count count) {
+    const std::uint32_t start = cc_;
+    cc_ += count;
+    runs_ = index + 1;
+    if (index % 2 == 0 || count == 0) return;
+    std::uint32_t x_start, y_start, x_end, y_end;
+    splitter_.split(start, x_start, y_start);
+    splitter_.split(cc_ - 1, x_end, y_end);
+    xs_ = std::min(xs_, x_start);
+    xe_ = std::max(xe_, x_end);
+    if (x_start < x_end) {
+      ys_ = 0;
+      ye_ = h_ - 1;
+    } else {
+      ys_ = std::min(ys_, y_start);
+      ye_ = std::max(ye_, y_end);
+    }
+  }
+
+  Box box() const {
+    if (runs_ < 2 || h_ == 0) return Box{};
+    return Box{static_cast<double>(xs_), static_cast<double>(ys_),
+               static_cast<double>(static_cast<std::uint32_t>(xe_ - xs_ + 1)),
+               static_cast<double>(static_cast<std::uint32_t>(ye_ - ys_ + 1))};
+  }
+
+ private:
+  ColumnSplitter splitter_;
+  std::uint32_t h_, xs_, ys_, xe_ = 0, ye_ = 0, cc_ = 0;
+  std::size_t runs_ = 0;
+};
+
+}  // namespace
+
+void check_size(std::int64_t height, std::int64_t width) {
+  if (height < 0 || width < 0 || static_cast<std::uint64_t>(height) > kMaxSide ||
+      static_cast<std::uint64_t>(width) > kMaxSide) {
+    throw RleError("mask size " + std::to_string(height) + "x" + std::to_string(width) +
+                   " is out of range (each side must be between 0 and " + std::to_string(kMaxSide) + ")");
+  }
+}
+
+void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out) {
+  out.clear();
+  for_each_count(text, height, width, [&](std::size_t, Count count) { out.push_back(count); });
+}
+
+MaskSummary summarize_compressed(std::string_view text, std::uint32_t height, std::uint32_t width) {
+  MaskSummary summary;
+  BoxBuilder box(height, width);
+  for_each_count(text, height, width, [&](std::size_t index, Count count) {
+    if (index % 2 == 1) summary.area += count;
+    box.add(index, count);
+  });
+  summary.box = box.box();
+  return summary;
 }
 
 std::string encode_compressed(const Count* counts, std::size_t size) {
@@ -122,33 +209,9 @@ std::uint64_t area(const RleView& rle) {
 }
 
 Box bbox(const RleView& rle) {
-  // pycocotools' rleToBbox (2.0.8+): only complete (zeros, ones) pairs count,
-  // zero-length runs of ones are skipped, and a run of ones spanning columns
-  // widens the box to the full height. Its unsigned 32-bit arithmetic is kept,
-  // so a mask with no foreground gets the same odd box as from pycocotools.
-  const std::size_t m = (rle.size / 2) * 2;
-  if (m == 0 || rle.height == 0) return Box{};
-  const std::uint32_t h = rle.height;
-  std::uint32_t xs = rle.width, ys = h, xe = 0, ye = 0, cc = 0;
-  for (std::size_t j = 0; j < m; ++j) {
-    const std::uint32_t start = cc;
-    cc += rle.counts[j];
-    if (j % 2 == 0 || rle.counts[j] == 0) continue;
-    const std::uint32_t y_start = start % h, x_start = (start - y_start) / h;
-    const std::uint32_t y_end = (cc - 1) % h, x_end = (cc - 1 - y_end) / h;
-    xs = std::min(xs, x_start);
-    xe = std::max(xe, x_end);
-    if (x_start < x_end) {
-      ys = 0;
-      ye = h - 1;
-    } else {
-      ys = std::min(ys, y_start);
-      ye = std::max(ye, y_end);
-    }
-  }
-  return Box{static_cast<double>(xs), static_cast<double>(ys),
-             static_cast<double>(static_cast<std::uint32_t>(xe - xs + 1)),
-             static_cast<double>(static_cast<std::uint32_t>(ye - ys + 1))};
+  BoxBuilder box(rle.height, rle.width);
+  for (std::size_t j = 0; j < rle.size; ++j) box.add(j, rle.counts[j]);
+  return box.box();
 }
 
 std::uint64_t intersection_area(const RleView& a, const RleView& b) {

@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <stdexcept>
 #include <string>
 
 #include "thread_pool.hpp"
@@ -61,13 +62,27 @@ void InstanceStore::add_absent_frame() {
 void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::compressed;
-  record.begin = text_.size();
-  text_.append(text);
-  record.end = text_.size();
+  const char* base = text_.data();
+  if (adopted_ && text.data() >= base && text.data() + text.size() <= base + text_.size()) {
+    record.begin = static_cast<std::uint64_t>(text.data() - base);
+    record.end = record.begin + text.size();
+  } else {
+    // Appending could move an adopted buffer that parsed strings still point into.
+    if (adopted_) throw std::logic_error("compressed RLE outside the adopted input buffer");
+    record.begin = text_.size();
+    text_.append(text);
+    record.end = text_.size();
+  }
   record.height = height;
   record.width = width;
   frames_.push_back(record);
   ++frame_offsets_.back();
+}
+
+char* InstanceStore::adopt_text(std::string buffer) {
+  text_ = std::move(buffer);
+  adopted_ = true;
+  return text_.data();
 }
 
 void InstanceStore::add_decoded_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
@@ -112,18 +127,22 @@ void InstanceStore::finalize(unsigned threads) {
     for (std::uint64_t i = first; i < last; ++i) {
       FrameRecord& record = frames_[i];
       if (record.kind == FrameKind::absent) continue;
-      RleView mask;
       try {
-        mask = view(record, scratch);
+        if (record.kind == FrameKind::compressed) {
+          // One pass over the string: validation, area and box, no runs stored.
+          const MaskSummary summary = summarize_compressed(text(record), record.height, record.width);
+          record.area = summary.area;
+          if (!record.box_given) record.box = summary.box;
+        } else {
+          const RleView mask = view(record, scratch);
+          record.area = area(mask);
+          if (!record.box_given) record.box = bbox(mask);
+        }
+        record.box_present = true;
       } catch (const RleError& error) {
         throw RleError(label_ + " " + std::to_string(instance) + " (id " + std::to_string(ids_[instance]) +
                        ", video " + std::to_string(video_ids_[instance]) + "), frame " +
                        std::to_string(i - first) + ": " + error.what());
-      }
-      record.area = area(mask);
-      if (!record.box_given) {
-        record.box = bbox(mask);
-        record.box_present = true;
       }
       if (record.area != 0) nonzero_areas.push_back(static_cast<double>(record.area));
     }

@@ -42,7 +42,12 @@ class InstanceStore {
   void begin_instance(std::int64_t id, std::int64_t video_id, std::int64_t category_id, double score,
                       double iscrowd);
   void add_absent_frame();
+  /// Keeps `text` as is when it lies inside the buffer given to adopt_text(),
+  /// copies it otherwise.
   void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
+  /// Takes over a whole input buffer (a JSON file parsed in place), so that the
+  /// compressed masks inside it are referenced, not copied. Call before adding frames.
+  char* adopt_text(std::string buffer);
   void add_decoded_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
   /// Gives the box of frame `frame` of the current instance (from a `bboxes` field).
   void set_given_box(std::size_t frame, const Box& box);
@@ -88,6 +93,7 @@ class InstanceStore {
   std::vector<std::uint64_t> frame_offsets_{0};
   std::vector<FrameRecord> frames_;
   std::string text_;
+  bool adopted_ = false;  ///< text_ is an input buffer whose strings frames point into
   Counts counts_;
   std::string label_ = "annotation";
 };

@@ -56,8 +56,13 @@ class StoreBuilder {
   using Node = typename Json::Node;
 
  public:
-  StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict)
-      : results_(results), strict_(strict), label_(results ? "result" : "annotation") {
+  /// Fills `store` (a new one by default), which may already hold an adopted buffer.
+  StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict,
+               std::shared_ptr<InstanceStore> store = std::make_shared<InstanceStore>())
+      : results_(results),
+        strict_(strict),
+        label_(results ? "result" : "annotation"),
+        store_(std::move(store)) {
     for (const VideoInfo& video : videos) videos_.emplace(video.id, video);
     store_->set_label(label_);
   }
@@ -238,7 +243,7 @@ class StoreBuilder {
   std::unordered_map<std::int64_t, VideoInfo> videos_;
   bool results_, strict_;
   std::string label_;
-  std::shared_ptr<InstanceStore> store_ = std::make_shared<InstanceStore>();
+  std::shared_ptr<InstanceStore> store_;
   std::vector<std::int64_t> values_;
   Counts scratch_;
 };

@@ -87,9 +87,9 @@ void register_ingest(py::module_& m) {
       "read_ground_truth",
       [](py::object source, bool strict, int threads) {
         std::string name;
-        const std::string text = text_of(source, name);
+        std::string text = text_of(source, name);
         py::gil_scoped_release release;
-        return read_ground_truth(text, name, strict, resolve_threads(threads));
+        return read_ground_truth(std::move(text), name, strict, resolve_threads(threads));
       },
       py::arg("source"), py::arg("strict") = false, py::arg("threads") = 0,
       "Parses a ground-truth JSON file (path) or document (bytes) natively.");
@@ -100,9 +100,9 @@ void register_ingest(py::module_& m) {
          std::vector<std::int64_t> widths, std::vector<std::int64_t> lengths, bool strict, int threads) {
         const std::vector<VideoInfo> videos = video_table(video_ids, heights, widths, lengths);
         std::string name;
-        const std::string text = text_of(source, name);
+        std::string text = text_of(source, name);
         py::gil_scoped_release release;
-        return read_results(text, name, videos, strict, resolve_threads(threads));
+        return read_results(std::move(text), name, videos, strict, resolve_threads(threads));
       },
       py::arg("source"), py::arg("video_ids"), py::arg("heights"), py::arg("widths"), py::arg("lengths"),
       py::arg("strict") = false, py::arg("threads") = 0,

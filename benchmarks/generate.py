@@ -28,31 +28,47 @@ class Preset:
     predictions: int
     resolutions: tuple[tuple[int, int], ...]
     categories: int = 40
+    uncompressed_gt: bool = True
 
 
 PRESETS = {
-    "demo": Preset(6, (4, 8), (1, 3), 6, ((96, 128), (72, 96)), categories=5),
+    "demo": Preset(
+        6, (4, 8), (1, 3), 6, ((96, 128), (72, 96)), categories=5, uncompressed_gt=False
+    ),
     "ytvis19": Preset(302, (5, 36), (1, 3), 10, ((720, 1280), (480, 640), (720, 960))),
     "ovis": Preset(140, (20, 120), (2, 10), 30, ((720, 1280), (540, 960)), categories=25),
     "ytvis19-100": Preset(302, (5, 36), (1, 3), 100, ((720, 1280), (480, 640), (720, 960))),
 }
 
 
-def _ellipse(h: int, w: int, cy: float, cx: float, ry: float, rx: float) -> np.ndarray:
+def _ellipse_counts(h: int, w: int, cy: float, cx: float, ry: float, rx: float) -> list[int]:
+    """Uncompressed RLE (column-major runs, zeros first) of a filled ellipse,
+    computed column by column without drawing the mask."""
     ry, rx = max(ry, 0.5), max(rx, 0.5)
-    mask = np.zeros((h, w), dtype=np.uint8, order="F")
-    y0, y1 = max(int(cy - ry) - 1, 0), min(int(cy + ry) + 2, h)
-    x0, x1 = max(int(cx - rx) - 1, 0), min(int(cx + rx) + 2, w)
-    if y0 < y1 and x0 < x1:
-        ys = (np.arange(y0, y1)[:, None] - cy) / ry
-        xs = (np.arange(x0, x1)[None, :] - cx) / rx
-        mask[y0:y1, x0:x1] = ys * ys + xs * xs <= 1.0
-    return mask
+    xs = np.arange(max(int(cx - rx) - 1, 0), min(int(cx + rx) + 2, w))
+    t = 1.0 - ((xs - cx) / rx) ** 2
+    keep = t >= 0
+    xs, half = xs[keep], ry * np.sqrt(t[keep])
+    lo = np.maximum(np.ceil(cy - half), 0).astype(np.int64)
+    hi = np.minimum(np.floor(cy + half), h - 1).astype(np.int64)
+    keep = lo <= hi
+    xs, lo, hi = xs[keep], lo[keep], hi[keep]
+    starts, ends = xs * h + lo, xs * h + hi + 1
+    if len(starts) > 1:  # merge runs that touch across a column boundary
+        touching = starts[1:] == ends[:-1]
+        starts = np.concatenate([starts[:1], starts[1:][~touching]])
+        ends = np.concatenate([ends[:-1][~touching], ends[-1:]])
+    edges = np.empty(2 * len(starts), dtype=np.int64)
+    edges[0::2], edges[1::2] = starts, ends
+    counts = np.diff(np.concatenate([[0], edges, [h * w]]))
+    if counts[-1] == 0:
+        counts = counts[:-1]
+    return [int(c) for c in counts]
 
 
-def _encode(mask: np.ndarray) -> dict[str, Any]:
-    rle = mask_utils.encode(mask)
-    return {"size": [int(mask.shape[0]), int(mask.shape[1])], "counts": rle["counts"].decode()}
+def _encode(counts: list[int], h: int, w: int) -> dict[str, Any]:
+    rle = mask_utils.frPyObjects({"size": [h, w], "counts": counts}, h, w)
+    return {"size": [h, w], "counts": rle["counts"].decode()}
 
 
 def _track(rng: np.random.Generator, h: int, w: int, length: int) -> list[tuple[float, ...]]:
@@ -69,6 +85,7 @@ def _segmentations(
     track: list[tuple[float, ...]],
     present: np.ndarray,
     jitter: float = 0.0,
+    uncompressed: bool = False,
 ) -> tuple[list[Any], list[Any], list[Any]]:
     segs: list[Any] = []
     areas: list[Any] = []
@@ -81,13 +98,13 @@ def _segmentations(
             continue
         if jitter:
             cy, cx = cy + rng.normal(0, jitter * ry), cx + rng.normal(0, jitter * rx)
-            ry, rx = (
-                ry * rng.uniform(1 - jitter, 1 + jitter),
-                rx * rng.uniform(1 - jitter, 1 + jitter),
-            )
-        rle = _encode(_ellipse(h, w, cy, cx, ry, rx))
-        segs.append(rle)
-        areas.append(int(mask_utils.area(rle)))
+            ry *= rng.uniform(1 - jitter, 1 + jitter)
+            rx *= rng.uniform(1 - jitter, 1 + jitter)
+        counts = _ellipse_counts(h, w, cy, cx, ry, rx)
+        rle = _encode(counts, h, w)
+        # Ground truth keeps uncompressed RLE, as YouTube-VIS annotation files do.
+        segs.append({"size": [h, w], "counts": counts} if uncompressed else rle)
+        areas.append(int(sum(counts[1::2])))
         boxes.append([float(v) for v in mask_utils.toBbox(rle)])
     return segs, areas, boxes
 
@@ -120,7 +137,9 @@ def generate(preset: Preset, seed: int = 0) -> tuple[dict[str, Any], list[dict[s
             present = rng.random(length) > 0.1
             present[int(rng.integers(length))] = True
             category = int(rng.integers(1, preset.categories + 1))
-            segs, areas, boxes = _segmentations(rng, h, w, track, present)
+            segs, areas, boxes = _segmentations(
+                rng, h, w, track, present, uncompressed=preset.uncompressed_gt
+            )
             annotations.append(
                 {
                     "id": len(annotations) + 1,

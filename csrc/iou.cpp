@@ -26,13 +26,8 @@ struct DecodedInstances {
         views.emplace_back();
         continue;
       }
-      if (record.kind == FrameKind::compressed) {
-        storage.emplace_back();
-        views.push_back(store.view(record, storage.back()));
-      } else {
-        Counts unused;
-        views.push_back(store.view(record, unused));
-      }
+      storage.emplace_back();
+      views.push_back(store.view(record, storage.back()));
     }
   }
 };

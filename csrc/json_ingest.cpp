@@ -1,6 +1,6 @@
 #include "json_ingest.hpp"
 
-#include <yyjson.h>
+#include <simdjson.h>
 
 #include <cerrno>
 #include <cstring>
@@ -12,184 +12,271 @@ namespace ytvis {
 
 namespace {
 
-/// StoreBuilder's view of a yyjson document. Type names are Python's, so error
-/// messages read the same whichever path parsed the input.
-struct YyJson {
-  using Node = yyjson_val*;
+namespace dom = simdjson::dom;
+namespace ondemand = simdjson::ondemand;
 
-  static bool present(Node node) { return node != nullptr; }
-  static bool is_object(Node node) { return yyjson_is_obj(node); }
-  static bool is_array(Node node) { return yyjson_is_arr(node); }
-  static Node get(Node object, const char* key) { return yyjson_obj_get(object, key); }
-  static std::size_t size(Node array) { return yyjson_arr_size(array); }
+/// StoreBuilder's view of one element parsed by simdjson's DOM parser. Type
+/// names are Python's, so error messages read the same whichever path parsed
+/// the input.
+struct SimdJson {
+  struct Node {
+    dom::element value;
+    bool valid = false;
+  };
+
+  static bool present(const Node& node) { return node.valid; }
+  static bool is_object(const Node& node) { return node.value.is_object(); }
+  static bool is_array(const Node& node) { return node.value.is_array(); }
+
+  static Node get(const Node& object, const char* key) {
+    dom::element found;
+    if (object.value.get_object().at_key(key).get(found) != simdjson::SUCCESS) return Node{};
+    return Node{found, true};
+  }
+
+  static std::size_t size(const Node& array) { return dom::array(array.value).size(); }
 
   template <class F>
-  static void each(Node array, F&& f) {
-    std::size_t index = 0, count = 0;
-    yyjson_val* item = nullptr;
-    yyjson_arr_foreach(array, index, count, item) {
-      f(index, item);
-    }
+  static void each(const Node& array, F&& f) {
+    std::size_t index = 0;
+    for (dom::element item : dom::array(array.value)) f(index++, Node{item, true});
   }
 
   /// Python truthiness of the value json.load would give.
-  static bool truthy(Node node) {
-    switch (yyjson_get_type(node)) {
-      case YYJSON_TYPE_NULL:
+  static bool truthy(const Node& node) {
+    const dom::element& v = node.value;
+    switch (v.type()) {
+      case dom::element_type::NULL_VALUE:
         return false;
-      case YYJSON_TYPE_BOOL:
-        return yyjson_get_bool(node);
-      case YYJSON_TYPE_NUM:
-        return yyjson_get_num(node) != 0.0;
-      case YYJSON_TYPE_STR:
-        return yyjson_get_len(node) != 0;
-      case YYJSON_TYPE_ARR:
-        return yyjson_arr_size(node) != 0;
-      case YYJSON_TYPE_OBJ:
-        return yyjson_obj_size(node) != 0;
+      case dom::element_type::BOOL:
+        return bool(v);
+      case dom::element_type::INT64:
+        return int64_t(v) != 0;
+      case dom::element_type::UINT64:
+        return uint64_t(v) != 0;
+      case dom::element_type::DOUBLE:
+        return double(v) != 0.0;
+      case dom::element_type::STRING:
+        return !std::string_view(v).empty();
+      case dom::element_type::ARRAY:
+        return dom::array(v).size() != 0;
+      case dom::element_type::OBJECT:
+        return dom::object(v).size() != 0;
+    }
+    return false;
+  }
+
+  static std::optional<std::int64_t> as_int(const Node& node) {
+    const dom::element& v = node.value;
+    if (v.is_int64()) return int64_t(v);
+    if (v.is_bool()) return bool(v) ? 1 : 0;
+    return std::nullopt;  // doubles, and integers past int64
+  }
+
+  static std::optional<double> as_number(const Node& node) {
+    const dom::element& v = node.value;
+    switch (v.type()) {
+      case dom::element_type::INT64:
+        return static_cast<double>(int64_t(v));
+      case dom::element_type::UINT64:
+        return static_cast<double>(uint64_t(v));
+      case dom::element_type::DOUBLE:
+        return double(v);
+      case dom::element_type::BOOL:
+        return bool(v) ? 1.0 : 0.0;
       default:
-        return false;
+        return std::nullopt;
     }
   }
 
-  static std::optional<std::int64_t> as_int(Node node) {
-    if (yyjson_is_sint(node)) return yyjson_get_sint(node);
-    if (yyjson_is_uint(node)) {
-      const std::uint64_t value = yyjson_get_uint(node);
-      if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) return std::nullopt;
-      return static_cast<std::int64_t>(value);
-    }
-    if (yyjson_is_bool(node)) return yyjson_get_bool(node) ? 1 : 0;
-    return std::nullopt;
+  static std::optional<std::string_view> as_text(const Node& node) {
+    if (!node.value.is_string()) return std::nullopt;
+    return std::string_view(node.value);
   }
 
-  static std::optional<double> as_number(Node node) {
-    if (yyjson_is_num(node)) return yyjson_get_num(node);
-    if (yyjson_is_bool(node)) return yyjson_get_bool(node) ? 1.0 : 0.0;
-    return std::nullopt;
-  }
-
-  static std::optional<std::string_view> as_text(Node node) {
-    if (!yyjson_is_str(node)) return std::nullopt;
-    return std::string_view(yyjson_get_str(node), yyjson_get_len(node));
-  }
-
-  static std::string type_name(Node node) {
-    switch (yyjson_get_type(node)) {
-      case YYJSON_TYPE_NULL:
+  static std::string type_name(const Node& node) {
+    switch (node.value.type()) {
+      case dom::element_type::NULL_VALUE:
         return "NoneType";
-      case YYJSON_TYPE_BOOL:
+      case dom::element_type::BOOL:
         return "bool";
-      case YYJSON_TYPE_NUM:
-        return yyjson_is_real(node) ? "float" : "int";
-      case YYJSON_TYPE_STR:
+      case dom::element_type::INT64:
+      case dom::element_type::UINT64:
+        return "int";
+      case dom::element_type::DOUBLE:
+        return "float";
+      case dom::element_type::STRING:
         return "str";
-      case YYJSON_TYPE_ARR:
+      case dom::element_type::ARRAY:
         return "list";
-      case YYJSON_TYPE_OBJ:
+      case dom::element_type::OBJECT:
         return "dict";
-      default:
-        return "unknown";
     }
+    return "unknown";
   }
 };
 
-struct DocumentDeleter {
-  void operator()(yyjson_doc* doc) const { yyjson_doc_free(doc); }
-};
-using Document = std::unique_ptr<yyjson_doc, DocumentDeleter>;
-
-/// Parses `text` in place inside a new store, which keeps the buffer: yyjson
-/// unescapes strings where they are, so compressed masks need no copy.
-Document parse_into(std::string text, const std::string& source, InstanceStore& store) {
-  const std::size_t length = text.size();
-  text.resize(length + YYJSON_PADDING_SIZE, '\0');
-  char* data = store.adopt_text(std::move(text));
-  yyjson_read_err error;
-  // Python's json accepts NaN and Infinity; so do we.
-  Document doc(
-      yyjson_read_opts(data, length, YYJSON_READ_INSITU | YYJSON_READ_ALLOW_INF_AND_NAN, nullptr, &error));
-  if (!doc) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < error.pos && i < length; ++i) {
-      if (data[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
+/// Line and column of a byte offset, for error messages.
+std::string location(std::string_view text, std::size_t offset) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
     }
-    throw InputError(source + ": not valid JSON at line " + std::to_string(line) + ", column " +
-                     std::to_string(column) + ": " + error.msg);
   }
-  return doc;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-std::int64_t int_field(yyjson_val* object, const char* key, const std::string& where, bool required,
+/// The input with simdjson's padding; the whole document is walked once by the
+/// On-Demand parser, which yields the raw text of each top-level element. Each
+/// element is then parsed on its own by the DOM parser, so memory holds the
+/// input plus one element's DOM, never a DOM of the whole file.
+class Splitter {
+ public:
+  Splitter(std::string text, std::string source) : source_(std::move(source)) {
+    length_ = text.size();
+    text.resize(length_ + simdjson::SIMDJSON_PADDING, '\0');
+    text_ = std::move(text);
+  }
+
+  ondemand::document& open() {
+    check(parser_.iterate(simdjson::padded_string_view(text_.data(), length_, text_.size())).get(document_));
+    return document_;
+  }
+
+  /// Raw JSON of every element of an array value.
+  template <class F>
+  void elements(ondemand::value array, F&& f) {
+    std::size_t index = 0;
+    for (auto item : array.get_array()) {
+      std::string_view raw;
+      check(item.raw_json().get(raw));
+      f(index++, raw);
+    }
+  }
+
+  template <class F>
+  void elements(ondemand::array array, F&& f) {
+    std::size_t index = 0;
+    for (auto item : array) {
+      std::string_view raw;
+      check(item.raw_json().get(raw));
+      f(index++, raw);
+    }
+  }
+
+  /// Parses one element's text; valid until the next call.
+  SimdJson::Node parse(std::string_view raw, const std::string& what) {
+    dom::element element;
+    const auto error = element_parser_.parse(raw.data(), raw.size()).get(element);
+    if (error) {
+      throw InputError(source_ + ": " + what + ": not valid JSON at " +
+                       location(text_, static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
+                       simdjson::error_message(error));
+    }
+    return SimdJson::Node{element, true};
+  }
+
+  void check(simdjson::error_code error) {
+    if (!error) return;
+    std::string where;
+    const char* at = nullptr;
+    if (document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
+      where = " at " + location(text_, static_cast<std::size_t>(at - text_.data()));
+    }
+    throw InputError(source_ + ": not valid JSON" + where + ": " + simdjson::error_message(error));
+  }
+
+  const std::string& source() const { return source_; }
+  std::size_t input_size() const { return length_; }
+
+ private:
+  std::string source_;
+  std::string text_;
+  std::size_t length_ = 0;
+  ondemand::parser parser_;
+  ondemand::document document_;
+  dom::parser element_parser_;
+};
+
+std::int64_t int_field(const SimdJson::Node& object, const char* key, const std::string& where, bool required,
                        std::int64_t fallback) {
-  yyjson_val* value = yyjson_obj_get(object, key);
-  if (!value || yyjson_is_null(value)) {
+  const SimdJson::Node value = SimdJson::get(object, key);
+  if (!value.valid || value.value.is_null()) {
     if (required) throw InputError(where + ": missing '" + key + "'");
     return fallback;
   }
-  const auto number = YyJson::as_int(value);
+  const auto number = SimdJson::as_int(value);
   if (!number) {
-    throw InputError(where + ": '" + key + "' must be an integer, got " + YyJson::type_name(value));
+    throw InputError(where + ": '" + key + "' must be an integer, got " + SimdJson::type_name(value));
   }
   return *number;
 }
 
-std::vector<VideoInfo> read_videos(yyjson_val* root, const std::string& source) {
-  std::vector<VideoInfo> videos;
-  yyjson_val* list = yyjson_obj_get(root, "videos");
-  if (!list) return videos;
-  if (!yyjson_is_arr(list)) {
-    throw InputError(source + ": 'videos' must be a list, got " + YyJson::type_name(list));
+VideoInfo read_video(const SimdJson::Node& video, const std::string& where) {
+  if (!SimdJson::is_object(video)) throw InputError(where + ": expected an object");
+  VideoInfo info;
+  info.id = int_field(video, "id", where, true, 0);
+  info.height = int_field(video, "height", where, false, 0);
+  info.width = int_field(video, "width", where, false, 0);
+  info.length = int_field(video, "length", where, false, -1);
+  if (info.length < 0) {
+    const SimdJson::Node names = SimdJson::get(video, "file_names");
+    if (names.valid && SimdJson::is_array(names))
+      info.length = static_cast<std::int64_t>(SimdJson::size(names));
   }
-  YyJson::each(list, [&](std::size_t i, yyjson_val* video) {
-    const std::string where = source + ": video " + std::to_string(i);
-    if (!yyjson_is_obj(video)) throw InputError(where + ": expected an object");
-    VideoInfo info;
-    info.id = int_field(video, "id", where, true, 0);
-    info.height = int_field(video, "height", where, false, 0);
-    info.width = int_field(video, "width", where, false, 0);
-    info.length = int_field(video, "length", where, false, -1);
-    if (info.length < 0) {
-      yyjson_val* names = yyjson_obj_get(video, "file_names");
-      if (yyjson_is_arr(names)) info.length = static_cast<std::int64_t>(yyjson_arr_size(names));
-    }
-    videos.push_back(info);
-  });
-  return videos;
+  return info;
 }
 
-std::vector<CategoryInfo> read_categories(yyjson_val* root, const std::string& source) {
-  std::vector<CategoryInfo> categories;
-  yyjson_val* list = yyjson_obj_get(root, "categories");
-  if (!list) return categories;
-  if (!yyjson_is_arr(list)) {
-    throw InputError(source + ": 'categories' must be a list, got " + YyJson::type_name(list));
+CategoryInfo read_category(const SimdJson::Node& category, const std::string& where) {
+  if (!SimdJson::is_object(category)) throw InputError(where + ": expected an object");
+  CategoryInfo info;
+  info.id = int_field(category, "id", where, true, 0);
+  const SimdJson::Node name = SimdJson::get(category, "name");
+  if (name.valid) {
+    if (const auto text = SimdJson::as_text(name)) info.name = std::string(*text);
   }
-  YyJson::each(list, [&](std::size_t i, yyjson_val* category) {
-    const std::string where = source + ": category " + std::to_string(i);
-    if (!yyjson_is_obj(category)) throw InputError(where + ": expected an object");
-    CategoryInfo info;
-    info.id = int_field(category, "id", where, true, 0);
-    if (auto name = YyJson::as_text(yyjson_obj_get(category, "name"))) info.name = std::string(*name);
-    categories.push_back(std::move(info));
-  });
-  return categories;
+  return info;
 }
 
-std::shared_ptr<InstanceStore> build(yyjson_val* list, const std::string& source,
+std::string ondemand_type(ondemand::json_type type) {
+  switch (type) {
+    case ondemand::json_type::array:
+      return "list";
+    case ondemand::json_type::object:
+      return "dict";
+    case ondemand::json_type::number:
+      return "number";
+    case ondemand::json_type::string:
+      return "str";
+    case ondemand::json_type::boolean:
+      return "bool";
+    case ondemand::json_type::null:
+      return "NoneType";
+    default:
+      return "unknown";
+  }
+}
+
+/// Walks the raw annotation texts into a store, one element DOM at a time.
+std::shared_ptr<InstanceStore> build(Splitter& splitter, const std::vector<std::string_view>& elements,
                                      const std::vector<VideoInfo>& videos, bool results, bool strict,
-                                     unsigned threads, std::shared_ptr<InstanceStore> store) {
+                                     unsigned threads) {
   try {
-    StoreBuilder<YyJson> builder(videos, results, strict, std::move(store));
-    YyJson::each(list, [&](std::size_t i, yyjson_val* ann) { builder.add(ann, i); });
+    StoreBuilder<SimdJson> builder(videos, results, strict);
+    builder.store().reserve_text(splitter.input_size());
+    const std::string label = results ? "result " : "annotation ";
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+      builder.add(splitter.parse(elements[i], label + std::to_string(i)), i);
+    }
     return builder.finish(threads);
   } catch (const InputError& error) {
-    throw InputError(source + ": " + error.what());
+    const std::string message = error.what();
+    if (message.rfind(splitter.source() + ": ", 0) == 0) throw;
+    throw InputError(splitter.source() + ": " + message);
   }
 }
 
@@ -208,40 +295,75 @@ std::string read_file(const std::string& path) {
 
 GroundTruthFile read_ground_truth(std::string text, const std::string& source, bool strict,
                                   unsigned threads) {
-  auto store = std::make_shared<InstanceStore>();
-  const Document doc = parse_into(std::move(text), source, *store);
-  yyjson_val* root = yyjson_doc_get_root(doc.get());
-  if (!yyjson_is_obj(root)) {
+  Splitter splitter(std::move(text), source);
+  ondemand::document& doc = splitter.open();
+  ondemand::json_type root_type = ondemand::json_type::null;
+  splitter.check(doc.type().get(root_type));
+  if (root_type != ondemand::json_type::object) {
     throw InputError(source +
                      ": ground truth must be a JSON object with 'videos', 'categories' and "
                      "'annotations', got " +
-                     YyJson::type_name(root));
+                     ondemand_type(root_type));
+  }
+  ondemand::object root;
+  splitter.check(doc.get_object().get(root));
+  // Fields may come in any order: collect the raw elements, then read videos first.
+  std::vector<std::string_view> videos, categories, annotations;
+  bool has_annotations = false;
+  for (auto field : root) {
+    std::string_view key;
+    splitter.check(field.unescaped_key().get(key));
+    std::vector<std::string_view>* target = nullptr;
+    if (key == "videos") {
+      target = &videos;
+    } else if (key == "categories") {
+      target = &categories;
+    } else if (key == "annotations") {
+      target = &annotations;
+      has_annotations = true;
+    } else {
+      continue;  // unknown fields are skipped
+    }
+    ondemand::value value;
+    splitter.check(field.value().get(value));
+    ondemand::json_type type = ondemand::json_type::null;
+    splitter.check(value.type().get(type));
+    if (type != ondemand::json_type::array) {
+      throw InputError(source + ": '" + std::string(key) + "' must be a list, got " + ondemand_type(type));
+    }
+    target->clear();
+    splitter.elements(value, [&](std::size_t, std::string_view raw) { target->push_back(raw); });
   }
   GroundTruthFile gt;
-  gt.videos = read_videos(root, source);
-  gt.categories = read_categories(root, source);
-  yyjson_val* annotations = yyjson_obj_get(root, "annotations");
-  if (annotations && !yyjson_is_arr(annotations)) {
-    throw InputError(source + ": 'annotations' must be a list, got " + YyJson::type_name(annotations));
+  for (std::size_t i = 0; i < videos.size(); ++i) {
+    const std::string where = source + ": video " + std::to_string(i);
+    gt.videos.push_back(read_video(splitter.parse(videos[i], "video " + std::to_string(i)), where));
   }
-  if (annotations) {
-    gt.annotations = build(annotations, source, gt.videos, false, strict, threads, std::move(store));
-  } else {
-    gt.annotations = std::make_shared<InstanceStore>();
+  for (std::size_t i = 0; i < categories.size(); ++i) {
+    const std::string where = source + ": category " + std::to_string(i);
+    gt.categories.push_back(
+        read_category(splitter.parse(categories[i], "category " + std::to_string(i)), where));
   }
+  gt.annotations = has_annotations ? build(splitter, annotations, gt.videos, false, strict, threads)
+                                   : std::make_shared<InstanceStore>();
   return gt;
 }
 
 std::shared_ptr<InstanceStore> read_results(std::string text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
                                             unsigned threads) {
-  auto store = std::make_shared<InstanceStore>();
-  const Document doc = parse_into(std::move(text), source, *store);
-  yyjson_val* root = yyjson_doc_get_root(doc.get());
-  if (!yyjson_is_arr(root)) {
-    throw InputError(source + ": results must be a JSON array of objects, got " + YyJson::type_name(root));
+  Splitter splitter(std::move(text), source);
+  ondemand::document& doc = splitter.open();
+  ondemand::json_type root_type = ondemand::json_type::null;
+  splitter.check(doc.type().get(root_type));
+  if (root_type != ondemand::json_type::array) {
+    throw InputError(source + ": results must be a JSON array of objects, got " + ondemand_type(root_type));
   }
-  return build(root, source, videos, true, strict, threads, std::move(store));
+  ondemand::array root;
+  splitter.check(doc.get_array().get(root));
+  std::vector<std::string_view> elements;
+  splitter.elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
+  return build(splitter, elements, videos, true, strict, threads);
 }
 
 }  // namespace ytvis

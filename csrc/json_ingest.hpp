@@ -1,4 +1,4 @@
-// Native JSON ingest: ground-truth and results files parsed by yyjson straight
+// Native JSON ingest: ground-truth and results files parsed by simdjson straight
 // into the columnar store, with no Python object per annotation or mask.
 #pragma once
 
@@ -27,8 +27,7 @@ struct GroundTruthFile {
 std::string read_file(const std::string& path);
 
 /// Parses ground truth ({"videos", "categories", "annotations", ...}); `source`
-/// names the input in errors. Unknown fields are skipped. The text is parsed in
-/// place and kept by the store, whose compressed masks point into it.
+/// names the input in errors. Unknown fields are skipped.
 GroundTruthFile read_ground_truth(std::string text, const std::string& source, bool strict, unsigned threads);
 
 /// Parses results (a list of {"video_id", "category_id", "score", "segmentations"}).

@@ -1,6 +1,5 @@
 #include "store.hpp"
 
-#include <stdexcept>
 #include <string>
 
 #include "thread_pool.hpp"
@@ -62,39 +61,17 @@ void InstanceStore::add_absent_frame() {
 void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::compressed;
-  const char* base = text_.data();
-  if (adopted_ && text.data() >= base && text.data() + text.size() <= base + text_.size()) {
-    record.begin = static_cast<std::uint64_t>(text.data() - base);
-    record.end = record.begin + text.size();
-  } else {
-    // Appending could move an adopted buffer that parsed strings still point into.
-    if (adopted_) throw std::logic_error("compressed RLE outside the adopted input buffer");
-    record.begin = text_.size();
-    text_.append(text);
-    record.end = text_.size();
-  }
+  record.begin = text_.size();
+  text_.append(text);
+  record.end = text_.size();
   record.height = height;
   record.width = width;
   frames_.push_back(record);
   ++frame_offsets_.back();
 }
 
-char* InstanceStore::adopt_text(std::string buffer) {
-  text_ = std::move(buffer);
-  adopted_ = true;
-  return text_.data();
-}
-
-void InstanceStore::add_decoded_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
-  FrameRecord record;
-  record.kind = FrameKind::decoded;
-  record.begin = counts_.size();
-  counts_.insert(counts_.end(), counts.begin(), counts.end());
-  record.end = counts_.size();
-  record.height = height;
-  record.width = width;
-  frames_.push_back(record);
-  ++frame_offsets_.back();
+void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
+  add_compressed_frame(encode_compressed(counts.data(), counts.size()), height, width);
 }
 
 void InstanceStore::set_given_box(std::size_t frame, const Box& box) {
@@ -110,17 +87,12 @@ void InstanceStore::set_avg_area(double avg_area) {
 }
 
 RleView InstanceStore::view(const FrameRecord& record, Counts& scratch) const {
-  if (record.kind == FrameKind::compressed) {
-    decode_compressed(text(record), record.height, record.width, scratch);
-    return RleView{record.height, record.width, scratch.data(), scratch.size()};
-  }
-  return RleView{record.height, record.width, counts_.data() + record.begin,
-                 static_cast<std::size_t>(record.end - record.begin)};
+  decode_compressed(text(record), record.height, record.width, scratch);
+  return RleView{record.height, record.width, scratch.data(), scratch.size()};
 }
 
 void InstanceStore::finalize(unsigned threads) {
   parallel_for(size(), threads, [&](std::size_t instance) {
-    Counts scratch;
     std::vector<double> nonzero_areas;
     const std::uint64_t first = frame_offsets_[instance];
     const std::uint64_t last = frame_offsets_[instance + 1];
@@ -128,16 +100,10 @@ void InstanceStore::finalize(unsigned threads) {
       FrameRecord& record = frames_[i];
       if (record.kind == FrameKind::absent) continue;
       try {
-        if (record.kind == FrameKind::compressed) {
-          // One pass over the string: validation, area and box, no runs stored.
-          const MaskSummary summary = summarize_compressed(text(record), record.height, record.width);
-          record.area = summary.area;
-          if (!record.box_given) record.box = summary.box;
-        } else {
-          const RleView mask = view(record, scratch);
-          record.area = area(mask);
-          if (!record.box_given) record.box = bbox(mask);
-        }
+        // One pass over the string: validation, area and box, no runs stored.
+        const MaskSummary summary = summarize_compressed(text(record), record.height, record.width);
+        record.area = summary.area;
+        if (!record.box_given) record.box = summary.box;
         record.box_present = true;
       } catch (const RleError& error) {
         throw RleError(label_ + " " + std::to_string(instance) + " (id " + std::to_string(ids_[instance]) +

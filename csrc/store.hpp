@@ -1,6 +1,6 @@
 // Columnar store of video instances (ground truth or predictions): per instance
 // its ids, score, crowd flag and mean area; per frame one record pointing into a
-// shared text buffer (compressed RLE kept compact) or a shared counts buffer.
+// shared text buffer where every mask is kept as compact compressed RLE.
 #pragma once
 
 #include <cstddef>
@@ -17,11 +17,10 @@ namespace ytvis {
 enum class FrameKind : std::uint8_t {
   absent = 0,      ///< falsy entry (null, [], {}): the instance is not in this frame
   compressed = 1,  ///< compressed RLE string, decoded on demand
-  decoded = 2,     ///< run lengths already decoded (uncompressed RLE, polygons)
 };
 
 struct FrameRecord {
-  std::uint64_t begin = 0;  ///< into text() or counts(), by kind
+  std::uint64_t begin = 0;  ///< into the store's text
   std::uint64_t end = 0;
   std::uint32_t height = 0;
   std::uint32_t width = 0;
@@ -42,13 +41,13 @@ class InstanceStore {
   void begin_instance(std::int64_t id, std::int64_t video_id, std::int64_t category_id, double score,
                       double iscrowd);
   void add_absent_frame();
-  /// Keeps `text` as is when it lies inside the buffer given to adopt_text(),
-  /// copies it otherwise.
   void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
-  /// Takes over a whole input buffer (a JSON file parsed in place), so that the
-  /// compressed masks inside it are referenced, not copied. Call before adding frames.
-  char* adopt_text(std::string buffer);
-  void add_decoded_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
+  /// Room for `bytes` of compressed masks, so the text never moves while growing
+  /// (untouched capacity costs no resident memory).
+  void reserve_text(std::size_t bytes) { text_.reserve(bytes); }
+  /// Stores decoded runs (uncompressed RLE, polygons) compressed: a quarter of
+  /// the memory, and one representation for every later stage.
+  void add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
   /// Gives the box of frame `frame` of the current instance (from a `bboxes` field).
   void set_given_box(std::size_t frame, const Box& box);
   /// Mean area of the current instance from the file's `areas` field; without it
@@ -71,7 +70,7 @@ class InstanceStore {
   const FrameRecord& frame(std::size_t instance, std::size_t f) const {
     return frames_[frame_offsets_[instance] + f];
   }
-  /// Mask of a present frame; compressed frames are decoded into `scratch`.
+  /// Mask of a present frame, decoded into `scratch`.
   RleView view(const FrameRecord& record, Counts& scratch) const;
 
   const std::vector<std::int64_t>& ids() const { return ids_; }
@@ -93,8 +92,6 @@ class InstanceStore {
   std::vector<std::uint64_t> frame_offsets_{0};
   std::vector<FrameRecord> frames_;
   std::string text_;
-  bool adopted_ = false;  ///< text_ is an input buffer whose strings frames point into
-  Counts counts_;
   std::string label_ = "annotation";
 };
 

@@ -1,5 +1,5 @@
 // One walker from parsed JSON to an InstanceStore, whatever holds the parsed
-// document: yyjson values (json_ingest.cpp) or Python objects (the bindings).
+// document: simdjson elements (json_ingest.cpp) or Python objects (the bindings).
 // It applies the reference's reading rules (Python truthiness for absent frames,
 // polygons rasterized at the video's size, uncompressed RLE at its own size, the
 // mean of the file's `areas`, given `bboxes`) and, when strict, checks that every
@@ -56,13 +56,8 @@ class StoreBuilder {
   using Node = typename Json::Node;
 
  public:
-  /// Fills `store` (a new one by default), which may already hold an adopted buffer.
-  StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict,
-               std::shared_ptr<InstanceStore> store = std::make_shared<InstanceStore>())
-      : results_(results),
-        strict_(strict),
-        label_(results ? "result" : "annotation"),
-        store_(std::move(store)) {
+  StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict)
+      : results_(results), strict_(strict), label_(results ? "result" : "annotation") {
     for (const VideoInfo& video : videos) videos_.emplace(video.id, video);
     store_->set_label(label_);
   }
@@ -126,6 +121,8 @@ class StoreBuilder {
     }
     if (has_boxes) add_boxes(boxes, frames, index);
   }
+
+  InstanceStore& store() { return *store_; }
 
   /// Decodes and checks every mask (GIL-free work), and hands the store over.
   std::shared_ptr<InstanceStore> finish(unsigned threads) {
@@ -215,7 +212,7 @@ class StoreBuilder {
     } catch (const RleError& error) {
       fail(place, error.what());
     }
-    store_->add_decoded_frame(scratch_, height, width);
+    store_->add_counts_frame(scratch_, height, width);
   }
 
   void add_polygons(Node seg, const VideoInfo* info, std::int64_t video_id, const Place& place) {
@@ -237,13 +234,13 @@ class StoreBuilder {
     } catch (const RleError& error) {
       fail(place, error.what());
     }
-    store_->add_decoded_frame(scratch_, height, width);
+    store_->add_counts_frame(scratch_, height, width);
   }
 
   std::unordered_map<std::int64_t, VideoInfo> videos_;
   bool results_, strict_;
   std::string label_;
-  std::shared_ptr<InstanceStore> store_;
+  std::shared_ptr<InstanceStore> store_ = std::make_shared<InstanceStore>();
   std::vector<std::int64_t> values_;
   Counts scratch_;
 };

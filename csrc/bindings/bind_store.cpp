@@ -158,13 +158,7 @@ void register_store(py::module_& m) {
             size.append(r.height);
             size.append(r.width);
             rle["size"] = size;
-            if (r.kind == FrameKind::compressed) {
-              rle["counts"] = py::str(std::string(s.text(r)));
-            } else {
-              Counts scratch;
-              const RleView view = s.view(r, scratch);
-              rle["counts"] = py::str(encode_compressed(view.counts, view.size));
-            }
+            rle["counts"] = py::str(std::string(s.text(r)));
             return std::move(rle);
           },
           py::arg("instance"), py::arg("frame"),

@@ -73,6 +73,15 @@ struct SimdJson {
     return std::nullopt;  // doubles, and integers past int64
   }
 
+  static bool int_array(const Node& array, std::vector<std::int64_t>& out) {
+    for (dom::element item : dom::array(array.value)) {
+      std::int64_t value = 0;
+      if (item.get_int64().get(value) != simdjson::SUCCESS) return false;
+      out.push_back(value);
+    }
+    return true;
+  }
+
   static std::optional<double> as_number(const Node& node) {
     const dom::element& v = node.value;
     switch (v.type()) {

@@ -50,7 +50,8 @@ struct Place {
 
 /// `Json` adapts one document representation: a Node type and static functions
 /// present, is_object, is_array, get, size, each, truthy, as_int, as_number,
-/// as_text and type_name (see json_ingest.cpp for one).
+/// as_text, type_name and int_array (all elements as integers, false if one is
+/// not; the fast path for uncompressed RLE). See json_ingest.cpp for one.
 template <class Json>
 class StoreBuilder {
   using Node = typename Json::Node;
@@ -206,7 +207,10 @@ class StoreBuilder {
       fail(place, "RLE 'counts' must be a string or a list of integers, got " + Json::type_name(counts));
     }
     values_.clear();
-    Json::each(counts, [&](std::size_t, Node v) { values_.push_back(to_int(v, place, "counts")); });
+    if (!Json::int_array(counts, values_)) {  // fast path failed: find the culprit for the message
+      values_.clear();
+      Json::each(counts, [&](std::size_t, Node v) { values_.push_back(to_int(v, place, "counts")); });
+    }
     try {
       from_uncompressed(values_.data(), values_.size(), height, width, scratch_);
     } catch (const RleError& error) {

@@ -56,6 +56,20 @@ struct PythonJson {
     return value;
   }
 
+  static bool int_array(Node array, std::vector<std::int64_t>& out) {
+    bool ok = true;
+    each(array, [&](std::size_t, Node item) {
+      if (!ok || !PyLong_CheckExact(item)) {
+        ok = false;
+        return;
+      }
+      int overflow = 0;
+      out.push_back(PyLong_AsLongLongAndOverflow(item, &overflow));
+      ok = overflow == 0;
+    });
+    return ok;
+  }
+
   static std::optional<double> as_number(Node node) {
     if (PyUnicode_Check(node) || node == Py_None || PyBytes_Check(node)) return std::nullopt;
     const double value = PyFloat_AsDouble(node);

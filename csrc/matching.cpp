@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 #include "thread_pool.hpp"
 
@@ -18,6 +19,18 @@ bool outside(double area, const std::array<double, 2>& range) {
 MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
                        const BucketIous& ious, const std::vector<double>& iou_thresholds,
                        const std::vector<std::array<double, 2>>& area_ranges, unsigned threads) {
+  return match_all(gt, dt, buckets, ious, iou_thresholds, area_ranges, GtKeyFilter{}, threads);
+}
+
+MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
+                       const BucketIous& ious, const std::vector<double>& iou_thresholds,
+                       const std::vector<std::array<double, 2>>& area_ranges, const GtKeyFilter& filter,
+                       unsigned threads) {
+  const bool keyed = !filter.ranges.empty();
+  if (keyed && (filter.ranges.size() != area_ranges.size() || filter.keys.size() != gt.size())) {
+    throw std::invalid_argument(
+        "match_all(): need one key per ground truth and one key range per area range");
+  }
   MatchResults r;
   const std::size_t T = iou_thresholds.size();
   r.thresholds = T;
@@ -65,7 +78,8 @@ MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt, const B
     std::vector<std::uint8_t> bucket_ignore(G);
     for (std::size_t j = 0; j < G; ++j) {
       const std::uint32_t g = gts[j];
-      bucket_ignore[j] = gt.iscrowd()[g] != 0.0 || outside(gt.avg_areas()[g], range);
+      bucket_ignore[j] = gt.iscrowd()[g] != 0.0 || outside(gt.avg_areas()[g], range) ||
+                         (keyed && outside(filter.keys[g], filter.ranges[a]));
     }
     std::uint32_t* order = r.gt_order.data() + r.gt_offsets[e];
     std::iota(order, order + G, 0u);

@@ -39,4 +39,17 @@ MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt, const B
                        const BucketIous& ious, const std::vector<double>& iou_thresholds,
                        const std::vector<std::array<double, 2>>& area_ranges, unsigned threads);
 
+/// A second filter on ground truth beside the area range, as OVIS's occlusion
+/// ranges: ground truth g is also ignored when keys[g] is outside ranges[a]
+/// (ends inside). Unmatched predictions stay filtered by area only, as in OVIS.
+struct GtKeyFilter {
+  std::vector<double> keys;                   ///< per ground-truth instance
+  std::vector<std::array<double, 2>> ranges;  ///< one per area range
+};
+
+MatchResults match_all(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
+                       const BucketIous& ious, const std::vector<double>& iou_thresholds,
+                       const std::vector<std::array<double, 2>>& area_ranges, const GtKeyFilter& filter,
+                       unsigned threads);
+
 }  // namespace ytvis

@@ -87,6 +87,14 @@ class Evaluation:
         recall_thresholds: npt.ArrayLike,
         threads: int = 0,
     ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+    def rematch(
+        self,
+        iou_thresholds: npt.ArrayLike,
+        area_ranges: npt.ArrayLike,
+        gt_keys: npt.ArrayLike,
+        key_ranges: npt.ArrayLike,
+        threads: int = 0,
+    ) -> Evaluation: ...
 
 def build_store(
     annotations: list[Any],

@@ -7,6 +7,7 @@ from typing import Union
 
 import numpy as np
 
+from .metrics import compute_extra_metrics, parse_metrics
 from .result import STAT_KEYS, EvalResult
 from .ytvos import YTVOS
 from .ytvoseval import YTVOSeval
@@ -26,6 +27,8 @@ def evaluate(
     max_dets: tuple[int, ...] | list[int] | None = None,
     video_ids: list[int] | None = None,
     category_ids: list[int] | None = None,
+    metrics: str | tuple[str, ...] | list[str] = ("ap",),
+    length_edges: tuple[int, ...] | list[int] = (16, 32),
 ) -> EvalResult:
     """Evaluates YouTube-VIS results against ground truth.
 
@@ -41,6 +44,14 @@ def evaluate(
         Native worker threads (default: every core). Results never depend on it.
     max_dets, video_ids, category_ids:
         Optional overrides of the reference's parameters.
+    metrics:
+        ``"ap"`` (always computed), ``"occlusion"`` (OVIS's 18 figures, in
+        ``result.occlusion``; needs per-frame ``occlusion`` labels in the ground
+        truth) and ``"length"`` (the 12 figures per video-length class, in
+        ``result.by_length``), as a sequence or a comma-separated string.
+    length_edges:
+        Upper ends (inclusive) of the video-length classes but the last:
+        (16, 32) gives short <= 16 < medium <= 32 < long frames.
 
     Unlike the drop-in classes, this call is strict: a segmentations list whose
     length differs from the video's, or a mask whose size differs from the
@@ -53,6 +64,7 @@ def evaluate(
     dt_api = results if isinstance(results, YTVOS) else gt_api._load_results(results)
     evaluator = YTVOSeval(gt_api, dt_api, iou_type, threads=threads, verbose=False)
     evaluator._strict = True
+    wanted = parse_metrics(metrics)
     if max_dets is not None:
         evaluator.params.maxDets = list(max_dets)
     if video_ids is not None:
@@ -84,4 +96,5 @@ def evaluate(
         },
         category_ids=cat_ids,
         category_names=names,
+        **compute_extra_metrics(evaluator, gt_api, wanted, length_edges=length_edges),
     )

@@ -48,6 +48,10 @@ class EvalResult:
     params: dict[str, Any]
     category_ids: list[int]
     category_names: list[str] = field(default_factory=list)
+    #: OVIS's 18 figures (``metrics`` with "occlusion"), see ytvis_fast.occlusion.
+    occlusion: dict[str, Any] | None = None
+    #: The 12 figures per video-length class (``metrics`` with "length").
+    by_length: dict[str, Any] | None = None
 
     @property
     def per_category(self) -> dict[int, dict[str, Any]]:
@@ -70,6 +74,11 @@ class EvalResult:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: stats, per-category figures and parameters."""
+        extras = {
+            name: value
+            for name, value in (("occlusion", self.occlusion), ("by_length", self.by_length))
+            if value is not None
+        }
         return {
             "stats": {k: float(v) for k, v in self.stats.items()},
             "per_category": {str(k): v for k, v in self.per_category.items()},
@@ -77,6 +86,7 @@ class EvalResult:
                 k: (np.asarray(v).tolist() if isinstance(v, np.ndarray) else v)
                 for k, v in self.params.items()
             },
+            **extras,
         }
 
     def summary_lines(self) -> list[str]:

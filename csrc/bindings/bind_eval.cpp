@@ -97,6 +97,44 @@ void register_eval(py::module_& m) {
       py::arg("recall_thresholds"), py::arg("threads") = 0,
       "Precision [T,R,K,A,M], recall [T,K,A,M] and scores [T,R,K,A,M] for the selected entries.");
 
+  evaluation.def(
+      "rematch",
+      [](const Evaluation& e, Doubles iou_thresholds, Doubles area_ranges, Doubles gt_keys,
+         Doubles key_ranges, int threads) {
+        const auto ranges_of = [](const Doubles& array, const char* what) {
+          if (array.ndim() != 2 || (array.size() > 0 && array.shape(1) != 2)) {
+            throw py::value_error(std::string(what) + " must have shape (A, 2)");
+          }
+          std::vector<std::array<double, 2>> ranges(static_cast<std::size_t>(array.shape(0)));
+          for (std::size_t a = 0; a < ranges.size(); ++a) ranges[a] = {array.at(a, 0), array.at(a, 1)};
+          return ranges;
+        };
+        const auto areas = ranges_of(area_ranges, "area ranges");
+        GtKeyFilter filter;
+        filter.ranges = ranges_of(key_ranges, "key ranges");
+        filter.keys.assign(gt_keys.data(), gt_keys.data() + gt_keys.size());
+        if (filter.ranges.size() != areas.size() || filter.keys.size() != e.gt->size()) {
+          throw py::value_error("rematch(): need one key per ground truth and one key range per area range");
+        }
+        std::vector<double> thresholds(iou_thresholds.data(), iou_thresholds.data() + iou_thresholds.size());
+        // The buckets and IoU matrices are reused; only the matching runs again.
+        auto result = std::make_shared<Evaluation>();
+        result->gt = e.gt;
+        result->dt = e.dt;
+        {
+          py::gil_scoped_release release;
+          result->buckets = e.buckets;
+          result->ious = e.ious;
+          result->matches = match_all(*e.gt, *e.dt, result->buckets, result->ious, thresholds, areas, filter,
+                                      resolve_threads(threads));
+        }
+        return result;
+      },
+      py::arg("iou_thresholds"), py::arg("area_ranges"), py::arg("gt_keys"), py::arg("key_ranges"),
+      py::arg("threads") = 0,
+      "The same buckets and IoU matrices matched again, ground truth also ignored where its key is "
+      "outside the key range of each area range (OVIS's occlusion ranges).");
+
   m.def(
       "evaluate",
       [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,

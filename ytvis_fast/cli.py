@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .evaluation import evaluate
+from .metrics import report_lines
 from .result import EvalResult
 
 __all__ = ["main"]
@@ -30,6 +31,16 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--iou-type", choices=("segm", "bbox"), default="segm")
     parser.add_argument(
         "--threads", type=int, default=None, help="worker threads (default: all cores)"
+    )
+    parser.add_argument(
+        "--metrics",
+        default="ap",
+        help="comma-separated: ap, occlusion (OVIS), length (by video length); default ap",
+    )
+    parser.add_argument(
+        "--length-edges",
+        default="16,32",
+        help="video-length class edges in frames for --metrics length (default 16,32)",
     )
     parser.add_argument("--json", metavar="OUT", help="write all figures as JSON to OUT")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -63,7 +74,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("ytvis-fast: error: give GT.json and RESULTS.json, or --demo", file=sys.stderr)
         return 2
     try:
-        result = evaluate(gt, results, args.iou_type, threads=args.threads)
+        edges = [int(e) for e in args.length_edges.split(",") if e.strip()]
+        result = evaluate(
+            gt,
+            results,
+            args.iou_type,
+            threads=args.threads,
+            metrics=args.metrics,
+            length_edges=edges,
+        )
     except (OSError, ValueError, TypeError, KeyError, IndexError) as error:
         print(f"ytvis-fast: error: {error}", file=sys.stderr)
         return 1
@@ -73,6 +92,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\n".join(result.summary_lines()))
         print()
         print("\n".join(_category_table(result)))
+        extra = report_lines(result)
+        if extra:
+            print("\n".join(extra))
     if args.json:
         Path(args.json).write_text(json.dumps(result.to_dict(), indent=2) + "\n")
     return 0

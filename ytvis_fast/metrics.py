@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .by_length import DEFAULT_LENGTH_EDGES, length_metrics
-from .occlusion import ground_truth_scores, occlusion_metrics
+from .occlusion import ground_truth_scores, occlusion_metrics, occlusion_summary_lines
 
-__all__ = ["AVAILABLE_METRICS", "compute_extra_metrics", "parse_metrics"]
+__all__ = ["AVAILABLE_METRICS", "compute_extra_metrics", "parse_metrics", "report_lines"]
 
 AVAILABLE_METRICS = ("ap", "occlusion", "length")
 
@@ -53,3 +53,28 @@ def compute_extra_metrics(
         video_lengths = {int(v): int(n) for v, n in zip(ids.tolist(), lengths.tolist())}
         out["by_length"] = length_metrics(evaluator, video_lengths, length_edges)
     return out
+
+
+def report_lines(result: Any) -> list[str]:
+    """Printable lines of the metrics beyond AP that `result` holds (none: empty)."""
+    lines: list[str] = []
+    if getattr(result, "occlusion", None) is not None:
+        lines += ["", "Occlusion (OVIS):"]
+        lines += occlusion_summary_lines(
+            result.occlusion["stats"], result.params["maxDets"], result.params["iouThrs"]
+        )
+    if getattr(result, "by_length", None) is not None:
+        lines += ["", "By video length:"]
+        lines.append(
+            f"{'class':<8} {'frames':>9} {'videos':>6} {'inst':>6} "
+            f"{'AP':>6} {'AP50':>6} {'AP75':>6} {'AR100':>6}"
+        )
+        for label, figures in result.by_length.items():
+            low, high = figures["frames"]
+            span = f"{low}-{high}" if high is not None else f">={low}"
+            stats = figures["stats"]
+            cells = " ".join(f"{stats[k]:6.3f}" for k in ("AP", "AP50", "AP75", "AR100"))
+            lines.append(
+                f"{label:<8} {span:>9} {figures['videos']:>6} {figures['instances']:>6} {cells}"
+            )
+    return lines

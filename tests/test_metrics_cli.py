@@ -21,15 +21,26 @@ def test_occlusion_and_length_from_files(
     gt_path, res_path, out = tmp_path / "gt.json", tmp_path / "res.json", tmp_path / "out.json"
     gt_path.write_text(json.dumps(gt))
     res_path.write_text(json.dumps(results))
-    argv = [str(gt_path), str(res_path), "--metrics", "ap,occlusion,length", "--json", str(out)]
+    argv = [
+        str(gt_path),
+        str(res_path),
+        "--metrics",
+        "ap,occlusion,hota,length",
+        "--json",
+        str(out),
+    ]
     assert main([*argv, "--length-edges", "5,10"]) == 0
     printed = capsys.readouterr().out
     assert sum("| occ=" in line for line in printed.splitlines()) == 18
     assert "By video length:" in printed
+    assert "detection_averaged" in printed
     report = json.loads(out.read_text())
-    expected = ytvis_fast.evaluate(gt, results, metrics="occlusion,length", length_edges=(5, 10))
+    expected = ytvis_fast.evaluate(
+        gt, results, metrics="occlusion,hota,length", length_edges=(5, 10)
+    )
     assert report["occlusion"] == expected.to_dict()["occlusion"]
     assert report["by_length"] == expected.to_dict()["by_length"]
+    assert report["association"] == expected.to_dict()["association"]
     assert list(report["by_length"]) == ["short", "medium", "long"]
 
 
@@ -40,7 +51,7 @@ def test_default_has_no_extra_sections(tmp_path: Path) -> None:
     res_path.write_text(json.dumps(results))
     assert main([str(gt_path), str(res_path), "--json", str(out), "--quiet"]) == 0
     report = json.loads(out.read_text())
-    assert "occlusion" not in report and "by_length" not in report
+    assert not {"occlusion", "by_length", "association"} & set(report)
 
 
 @pytest.mark.parametrize(

@@ -47,8 +47,9 @@ def evaluate(
     metrics:
         ``"ap"`` (always computed), ``"occlusion"`` (OVIS's 18 figures, in
         ``result.occlusion``; needs per-frame ``occlusion`` labels in the ground
-        truth) and ``"length"`` (the 12 figures per video-length class, in
-        ``result.by_length``), as a sequence or a comma-separated string.
+        truth), ``"hota"`` (HOTA, CLEAR and IDF1 as TrackEval computes them, in
+        ``result.association``) and ``"length"`` (the 12 figures per video-length
+        class, in ``result.by_length``), as a sequence or a comma-separated string.
     length_edges:
         Upper ends (inclusive) of the video-length classes but the last:
         (16, 32) gives short <= 16 < medium <= 32 < long frames.

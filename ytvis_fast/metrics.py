@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .association import association_metrics
 from .by_length import DEFAULT_LENGTH_EDGES, length_metrics
 from .occlusion import ground_truth_scores, occlusion_metrics, occlusion_summary_lines
 
 __all__ = ["AVAILABLE_METRICS", "compute_extra_metrics", "parse_metrics", "report_lines"]
 
-AVAILABLE_METRICS = ("ap", "occlusion", "length")
+AVAILABLE_METRICS = ("ap", "occlusion", "hota", "length")
 
 
 def parse_metrics(metrics: str | Iterable[str]) -> tuple[str, ...]:
@@ -48,6 +49,23 @@ def compute_extra_metrics(
         annotations = gt_api.dataset.get("annotations", [])
         scores = ground_truth_scores(annotations, gt_api.source)
         out["occlusion"] = occlusion_metrics(evaluator, scores, evaluator.stats)
+    if "hota" in metrics:
+        p = evaluator._paramsEval
+        if p.iouType != "segm":
+            raise ValueError("hota (association metrics) is defined on masks: use iou_type='segm'")
+        ids, _, _, lengths = gt_api._video_table()
+        length_of = dict(zip(ids.tolist(), lengths.tolist()))
+        video_ids = [int(v) for v in p.vidIds]
+        names = gt_api._category_names()
+        out["association"] = association_metrics(
+            evaluator.cocoGt._native_store(evaluator._strict),
+            evaluator.cocoDt._native_store(evaluator._strict),
+            video_ids,
+            [int(length_of.get(v, -1)) for v in video_ids],
+            [int(c) for c in p.catIds],
+            [str(names.get(c, c)) for c in p.catIds],
+            threads=evaluator.threads or 0,
+        )
     if "length" in metrics:
         ids, _, _, lengths = gt_api._video_table()
         video_lengths = {int(v): int(n) for v, n in zip(ids.tolist(), lengths.tolist())}
@@ -63,6 +81,16 @@ def report_lines(result: Any) -> list[str]:
         lines += occlusion_summary_lines(
             result.occlusion["stats"], result.params["maxDets"], result.params["iouThrs"]
         )
+    if getattr(result, "association", None) is not None:
+        keys = ("HOTA", "DetA", "AssA", "LocA", "MOTA", "MOTP", "IDSW", "IDF1")
+        lines += ["", "Association (TrackEval's HOTA, CLEAR, Identity):"]
+        lines.append(f"{'combined':<19} " + " ".join(f"{k:>7}" for k in keys))
+        for label in ("class_averaged", "detection_averaged"):
+            figures = result.association[label]
+            cells = " ".join(
+                f"{figures[k]:7.0f}" if k == "IDSW" else f"{figures[k]:7.3f}" for k in keys
+            )
+            lines.append(f"{label:<19} {cells}")
     if getattr(result, "by_length", None) is not None:
         lines += ["", "By video length:"]
         lines.append(

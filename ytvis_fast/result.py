@@ -52,6 +52,8 @@ class EvalResult:
     occlusion: dict[str, Any] | None = None
     #: The 12 figures per video-length class (``metrics`` with "length").
     by_length: dict[str, Any] | None = None
+    #: HOTA, CLEAR and Identity figures (``metrics`` with "hota"), see ytvis_fast.association.
+    association: dict[str, Any] | None = None
 
     @property
     def per_category(self) -> dict[int, dict[str, Any]]:
@@ -76,7 +78,11 @@ class EvalResult:
         """JSON-ready dict: stats, per-category figures and parameters."""
         extras = {
             name: value
-            for name, value in (("occlusion", self.occlusion), ("by_length", self.by_length))
+            for name, value in (
+                ("occlusion", self.occlusion),
+                ("by_length", self.by_length),
+                ("association", self.association),
+            )
             if value is not None
         }
         return {

@@ -1,0 +1,55 @@
+// Metrics beyond AP across the seam: association counts (HOTA, CLEAR, Identity)
+// per (category, video), computed with the GIL released and returned as arrays.
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "association.hpp"
+#include "bindings.hpp"
+#include "store.hpp"
+#include "thread_pool.hpp"
+
+namespace ytvis::bindings {
+
+namespace {
+
+using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+}  // namespace
+
+void register_metrics(py::module_& m) {
+  m.def(
+      "association_counts",
+      [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,
+         std::vector<std::int64_t> video_ids, std::vector<std::int64_t> video_lengths,
+         std::vector<std::int64_t> category_ids, Doubles alphas, double clear_threshold,
+         double identity_threshold, int threads) {
+        AssociationParams params;
+        params.video_ids = std::move(video_ids);
+        params.video_lengths = std::move(video_lengths);
+        params.category_ids = std::move(category_ids);
+        params.alphas.assign(alphas.data(), alphas.data() + alphas.size());
+        params.clear_threshold = clear_threshold;
+        params.identity_threshold = identity_threshold;
+        AssociationCounts counts;
+        {
+          py::gil_scoped_release release;
+          counts = association_counts(*gt, *dt, params, resolve_threads(threads));
+        }
+        const auto K = static_cast<py::ssize_t>(counts.categories);
+        const auto V = static_cast<py::ssize_t>(counts.videos);
+        const auto A = static_cast<py::ssize_t>(counts.alphas);
+        return py::make_tuple(
+            adopt(std::move(counts.hota), {K, V, static_cast<py::ssize_t>(kHotaFields), A}),
+            adopt(std::move(counts.clear), {K, V, static_cast<py::ssize_t>(kClearFields)}),
+            adopt(std::move(counts.identity), {K, V, static_cast<py::ssize_t>(kIdentityFields)}));
+      },
+      py::arg("gt"), py::arg("dt"), py::arg("video_ids"), py::arg("video_lengths"), py::arg("category_ids"),
+      py::arg("alphas"), py::arg("clear_threshold") = 0.5, py::arg("identity_threshold") = 0.5,
+      py::arg("threads") = 0,
+      "Per (category, video) sequence, TrackEval's per-sequence HOTA fields [K, V, 7, A] (TP, FN, FP, AssA, "
+      "AssRe, AssPr, LocA), CLEAR counts [K, V, 10] (TP, FN, FP, IDSW, MT, PT, ML, Frag, frames, MOTP sum) "
+      "and Identity counts [K, V, 3] (IDTP, IDFN, IDFP), on per-frame mask IoU.");
+}
+
+}  // namespace ytvis::bindings

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
+import json
 import random
 from typing import Any
 
@@ -212,3 +213,37 @@ def test_unknown_metric_is_an_error() -> None:
     gt, results = make_dataset(6, n_videos=2)
     with pytest.raises(ValueError, match="unknown metric 'mota'"):
         ytvis_fast.evaluate(gt, results, metrics="ap,mota")
+
+
+def test_native_file_reader_agrees_with_python(tmp_path: Any) -> None:
+    gt, results = make_dataset(14, n_videos=6, max_frames=9)
+    gt = with_occlusion(gt, 14)
+    path = tmp_path / "gt.json"
+    path.write_text(json.dumps(gt))
+    from ytvis_fast import _core
+
+    native = _core.read_occlusion_scores(str(path))
+    assert np.array_equal(native, ground_truth_scores(gt["annotations"]))
+    from_file = ytvis_fast.evaluate(path, results, metrics="occlusion")
+    from_dict = ytvis_fast.evaluate(gt, results, metrics="occlusion")
+    assert from_file.occlusion == from_dict.occlusion
+
+
+@pytest.mark.parametrize(
+    ("labels", "message"),
+    [
+        (["no_occlusion", None, "partly"], r"annotation 1, frame 2: occlusion label 'partly'"),
+        ([None, None, None], r"annotation 1 \(id 2, video 1\): no per-frame 'occlusion' list"),
+        ("severe_occlusion", r"annotation 1 \(id 2, video 1\): no per-frame 'occlusion' list"),
+        (["no_occlusion", 3, None], r"annotation 1, frame 1: occlusion label is not a string"),
+    ],
+)
+def test_native_file_reader_errors(tmp_path: Any, labels: Any, message: str) -> None:
+    gt, results = _one_instance(["no_occlusion"] * 3)
+    second = copy.deepcopy(gt["annotations"][0])
+    second.update(id=2, occlusion=labels)
+    gt["annotations"].append(second)
+    path = tmp_path / "gt.json"
+    path.write_text(json.dumps(gt))
+    with pytest.raises(ValueError, match=message):
+        ytvis_fast.evaluate(path, results, metrics="occlusion")

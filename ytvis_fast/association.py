@@ -63,7 +63,7 @@ _ID_COUNTS = ("IDTP", "IDFN", "IDFP")
 _ID_FLOATS = ("IDF1", "IDR", "IDP")
 
 
-# -- TrackEval's final fields ------------------------------------------------------------
+# -- TrackEval's final fields, vectorised over leading axes (categories) -------------------
 def _hota_final(res: dict[str, Any]) -> dict[str, Any]:
     tp, fn, fp = res["HOTA_TP"], res["HOTA_FN"], res["HOTA_FP"]
     res["DetRe"] = tp / np.maximum(1, tp + fn)
@@ -71,8 +71,8 @@ def _hota_final(res: dict[str, Any]) -> dict[str, Any]:
     res["DetA"] = tp / np.maximum(1, tp + fn + fp)
     res["HOTA"] = np.sqrt(res["DetA"] * res["AssA"])
     res["OWTA"] = np.sqrt(res["DetRe"] * res["AssA"])
-    res["HOTA(0)"] = res["HOTA"][0]
-    res["LocA(0)"] = res["LocA"][0]
+    res["HOTA(0)"] = res["HOTA"][..., 0]
+    res["LocA(0)"] = res["LocA"][..., 0]
     res["HOTALocA(0)"] = res["HOTA(0)"] * res["LocA(0)"]
     return res
 
@@ -91,7 +91,8 @@ def _clear_final(res: dict[str, Any]) -> dict[str, Any]:
     res["sMOTA"] = (res["MOTP_sum"] - fp - idsw) / np.maximum(1.0, tp + fn)
     res["CLR_F1"] = tp / np.maximum(1.0, tp + 0.5 * fn + 0.5 * fp)
     res["FP_per_frame"] = fp / np.maximum(1.0, res["CLR_Frames"])
-    safe_log_idsw = np.log10(idsw) if idsw > 0 else idsw
+    # log10(IDSW) where positive, else IDSW (0): counts are whole numbers.
+    safe_log_idsw = np.log10(np.maximum(idsw, 1.0))
     res["MOTAL"] = (tp - fp - safe_log_idsw) / np.maximum(1.0, tp + fn)
     return res
 
@@ -105,48 +106,47 @@ def _identity_final(res: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- combinations ------------------------------------------------------------------------
-def _hota_combined(parts: list[dict[str, Any]]) -> dict[str, Any]:
-    """TrackEval's HOTA combine_sequences / combine_classes_det_averaged."""
-    res: dict[str, Any] = {f: sum(p[f] for p in parts) for f in _HOTA_COUNTS}
+def _hota_combined(parts: dict[str, np.ndarray], axis: int) -> dict[str, Any]:
+    """TrackEval's HOTA combine_sequences / combine_classes_det_averaged along `axis`."""
+    res: dict[str, Any] = {f: parts[f].sum(axis) for f in _HOTA_COUNTS}
     for f in ("AssRe", "AssPr", "AssA"):
-        res[f] = sum(p[f] * p["HOTA_TP"] for p in parts) / np.maximum(1.0, res["HOTA_TP"])
-    loc_weighted = sum(p["LocA"] * p["HOTA_TP"] for p in parts)
+        res[f] = (parts[f] * parts["HOTA_TP"]).sum(axis) / np.maximum(1.0, res["HOTA_TP"])
+    loc_weighted = (parts["LocA"] * parts["HOTA_TP"]).sum(axis)
     res["LocA"] = np.maximum(1e-10, loc_weighted) / np.maximum(1e-10, res["HOTA_TP"])
     return _hota_final(res)
 
 
-def _summed(parts: list[dict[str, Any]], fields: Sequence[str]) -> dict[str, Any]:
-    return {f: sum(p[f] for p in parts) for f in fields}
+def _summed(parts: dict[str, np.ndarray], fields: Sequence[str], axis: int) -> dict[str, Any]:
+    return {f: parts[f].sum(axis) for f in fields}
 
 
-def _class_averaged(parts: list[dict[str, Any]], counts: Sequence[str], floats: Sequence[str]):
-    res: dict[str, Any] = _summed(parts, counts)
+def _class_averaged(
+    per_class: dict[str, np.ndarray], counts: Sequence[str], floats: Sequence[str]
+) -> dict[str, Any]:
+    """TrackEval's combine_classes_class_averaged: counts summed, figures averaged."""
+    res: dict[str, Any] = _summed(per_class, counts, 0)
     for f in floats:
-        res[f] = np.mean([p[f] for p in parts], axis=0)
+        res[f] = np.mean(per_class[f], axis=0)
     return res
 
 
-def _sequences(hota: np.ndarray, clear: np.ndarray, identity: np.ndarray, k: int):
-    """Per-sequence result dicts of category k, as TrackEval's eval_sequence returns."""
-    for v in range(hota.shape[1]):
-        h = hota[k, v]
-        hota_res = dict(zip((*_HOTA_COUNTS, "AssA", "AssRe", "AssPr", "LocA"), h))
-        c = dict(zip((*_CLEAR_COUNTS, "MOTP_sum"), clear[k, v]))
-        i = dict(zip(_ID_COUNTS, identity[k, v]))
-        yield hota_res, c, i
-
-
-def _summary(hota_res: dict[str, Any], clear_res: dict[str, Any], id_res: dict[str, Any]):
-    """One flat dict of figures: HOTA's per-alpha arrays as their mean (TrackEval's summary)."""
+def _summary(
+    hota_res: dict[str, Any],
+    clear_res: dict[str, Any],
+    id_res: dict[str, Any],
+    k: int | tuple[()] = (),
+) -> dict[str, float]:
+    """One flat dict of figures (of category k, if given): HOTA's per-alpha arrays as
+    their mean (TrackEval's summary)."""
     out: dict[str, float] = {}
     for f in _HOTA_ARRAYS:
-        out[f] = float(np.mean(hota_res[f]))
+        out[f] = float(np.mean(hota_res[f][k]))
     for f in _HOTA_FLOATS:
-        out[f] = float(hota_res[f])
+        out[f] = float(hota_res[f][k])
     for f in (*_CLEAR_FLOATS[:-1], *_CLEAR_COUNTS):
-        out[f] = float(clear_res[f])
+        out[f] = float(clear_res[f][k])
     for f in (*_ID_FLOATS, *_ID_COUNTS):
-        out[f] = float(id_res[f])
+        out[f] = float(id_res[f][k])
     return out
 
 
@@ -177,24 +177,24 @@ def association_metrics(
         0.5,
         threads,
     )
-    per_class_hota, per_class_clear, per_class_id = [], [], []
-    for k in range(len(category_ids)):
-        seqs = list(_sequences(hota, clear, identity, k))
-        per_class_hota.append(_hota_combined([s[0] for s in seqs]))
-        per_class_clear.append(
-            _clear_final(_summed([s[1] for s in seqs], (*_CLEAR_COUNTS, "MOTP_sum")))
-        )
-        per_class_id.append(_identity_final(_summed([s[2] for s in seqs], _ID_COUNTS)))
+    # Per sequence [K, V, ...] as TrackEval's eval_sequence returns them.
+    seq_hota = dict(zip((*_HOTA_COUNTS, "AssA", "AssRe", "AssPr", "LocA"), np.moveaxis(hota, 2, 0)))
+    seq_clear = dict(zip((*_CLEAR_COUNTS, "MOTP_sum"), np.moveaxis(clear, 2, 0)))
+    seq_id = dict(zip(_ID_COUNTS, np.moveaxis(identity, 2, 0)))
+    # Per category: combine_sequences over the videos.
+    class_hota = _hota_combined(seq_hota, 1)
+    class_clear = _clear_final(_summed(seq_clear, (*_CLEAR_COUNTS, "MOTP_sum"), 1))
+    class_id = _identity_final(_summed(seq_id, _ID_COUNTS, 1))
 
-    class_av_hota = _class_averaged(per_class_hota, _HOTA_COUNTS, (*_HOTA_FLOATS, *_HOTA_ARRAYS))
-    class_av_clear = _class_averaged(per_class_clear, _CLEAR_COUNTS, _CLEAR_FLOATS)
-    class_av_id = _class_averaged(per_class_id, _ID_COUNTS, _ID_FLOATS)
-    det_av_hota = _hota_combined(per_class_hota)
-    det_av_clear = _clear_final(_summed(per_class_clear, (*_CLEAR_COUNTS, "MOTP_sum")))
-    det_av_id = _identity_final(_summed(per_class_id, _ID_COUNTS))
+    class_av_hota = _class_averaged(class_hota, _HOTA_COUNTS, (*_HOTA_FLOATS, *_HOTA_ARRAYS))
+    class_av_clear = _class_averaged(class_clear, _CLEAR_COUNTS, _CLEAR_FLOATS)
+    class_av_id = _class_averaged(class_id, _ID_COUNTS, _ID_FLOATS)
+    det_av_hota = _hota_combined(class_hota, 0)
+    det_av_clear = _clear_final(_summed(class_clear, (*_CLEAR_COUNTS, "MOTP_sum"), 0))
+    det_av_id = _identity_final(_summed(class_id, _ID_COUNTS, 0))
     per_category = {}
     for k, (cat_id, name) in enumerate(zip(category_ids, category_names)):
-        figures = _summary(per_class_hota[k], per_class_clear[k], per_class_id[k])
+        figures = _summary(class_hota, class_clear, class_id, k)
         per_category[str(int(cat_id))] = {"name": str(name), **figures}
     return {
         "class_averaged": _summary(class_av_hota, class_av_clear, class_av_id),

@@ -12,7 +12,12 @@ from typing import Any
 
 from .association import association_metrics
 from .by_length import DEFAULT_LENGTH_EDGES, length_metrics
-from .occlusion import ground_truth_scores, occlusion_metrics, occlusion_summary_lines
+from .occlusion import (
+    file_scores,
+    ground_truth_scores,
+    occlusion_metrics,
+    occlusion_summary_lines,
+)
 
 __all__ = ["AVAILABLE_METRICS", "compute_extra_metrics", "parse_metrics", "report_lines"]
 
@@ -46,8 +51,12 @@ def compute_extra_metrics(
     """EvalResult fields for the metrics beyond AP, from an evaluated `YTVOSeval`."""
     out: dict[str, Any] = {}
     if "occlusion" in metrics:
-        annotations = gt_api.dataset.get("annotations", [])
-        scores = ground_truth_scores(annotations, gt_api.source)
+        if gt_api._input_path is not None and gt_api._dataset is None:
+            store = evaluator.cocoGt._native_store(evaluator._strict)
+            scores = file_scores(gt_api._input_path, store)
+        else:
+            annotations = gt_api.dataset.get("annotations", [])
+            scores = ground_truth_scores(annotations, gt_api.source)
         out["occlusion"] = occlusion_metrics(evaluator, scores, evaluator.stats)
     if "hota" in metrics:
         p = evaluator._paramsEval

@@ -21,12 +21,15 @@ from typing import Any
 
 import numpy as np
 
+from ._native import _core
 from .summary import STAT_KEYS
 
 __all__ = [
     "OCCLUSION_LABEL_SCORES",
     "OCCLUSION_RANGES",
     "OCCLUSION_STAT_KEYS",
+    "file_scores",
+    "ground_truth_scores",
     "occlusion_accumulate",
     "occlusion_metrics",
     "occlusion_score",
@@ -92,6 +95,25 @@ def ground_truth_scores(annotations: Sequence[dict[str, Any]], source: str = "")
             )
         out[i] = occlusion_score(labels, where=where)
     return out
+
+
+def file_scores(path: str, gt_store: Any) -> np.ndarray:
+    """Occlusion scores of a ground-truth file, read natively (no Python view of the file)."""
+    scores = np.asarray(_core.read_occlusion_scores(path))
+    if len(scores) != len(gt_store):
+        raise ValueError(f"{path}: {len(scores)} annotations, but {len(gt_store)} were loaded")
+    missing = np.flatnonzero(np.isnan(scores))
+    if missing.size:
+        i = int(missing[0])
+        where = (
+            f"{path}: annotation {i} (id {int(gt_store.ids[i])}, "
+            f"video {int(gt_store.video_ids[i])})"
+        )
+        raise ValueError(
+            f"{where}: no per-frame 'occlusion' list, or no labelled frame in it; occlusion "
+            "metrics need labels on every ground-truth annotation (OVIS format)"
+        )
+    return scores
 
 
 def _mean_valid(values: np.ndarray) -> float:

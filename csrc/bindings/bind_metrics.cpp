@@ -6,6 +6,8 @@
 
 #include "association.hpp"
 #include "bindings.hpp"
+#include "json_ingest.hpp"
+#include "occlusion_labels.hpp"
 #include "store.hpp"
 #include "thread_pool.hpp"
 
@@ -18,6 +20,22 @@ using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 }  // namespace
 
 void register_metrics(py::module_& m) {
+  m.def(
+      "read_occlusion_scores",
+      [](py::object path) {
+        const std::string name = py::str(py::module_::import("os").attr("fspath")(path));
+        std::vector<double> scores;
+        {
+          py::gil_scoped_release release;
+          scores = read_occlusion_scores(read_file(name), name);
+        }
+        const auto size = static_cast<py::ssize_t>(scores.size());
+        return adopt(std::move(scores), {size});
+      },
+      py::arg("path"),
+      "OVIS occlusion score of every annotation of a ground-truth file, in file order; NaN where an "
+      "annotation has no 'occlusion' list or no labelled frame.");
+
   m.def(
       "association_counts",
       [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,

@@ -176,3 +176,10 @@ def association_counts(
     threads: int = 0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def read_occlusion_scores(path: str | os.PathLike[str]) -> npt.NDArray[np.float64]: ...
+def min_frame_ious(
+    gt: InstanceStore,
+    dt: InstanceStore,
+    gt_instances: list[int],
+    dt_instances: list[int],
+    threads: int = 0,
+) -> npt.NDArray[np.float64]: ...

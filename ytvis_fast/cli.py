@@ -35,8 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--metrics",
         default="ap",
-        help="comma-separated: ap, occlusion (OVIS), hota (HOTA, CLEAR, IDF1), length "
-        "(by video length); default ap",
+        help="comma-separated: ap, occlusion (OVIS), hota (HOTA, CLEAR, IDF1), errors "
+        "(dAP per error type), length (by video length); default ap",
     )
     parser.add_argument(
         "--length-edges",

@@ -12,6 +12,7 @@ from typing import Any
 
 from .association import association_metrics
 from .by_length import DEFAULT_LENGTH_EDGES, length_metrics
+from .errors import ERROR_TYPES, error_breakdown
 from .occlusion import (
     file_scores,
     ground_truth_scores,
@@ -21,7 +22,7 @@ from .occlusion import (
 
 __all__ = ["AVAILABLE_METRICS", "compute_extra_metrics", "parse_metrics", "report_lines"]
 
-AVAILABLE_METRICS = ("ap", "occlusion", "hota", "length")
+AVAILABLE_METRICS = ("ap", "occlusion", "hota", "errors", "length")
 
 
 def parse_metrics(metrics: str | Iterable[str]) -> tuple[str, ...]:
@@ -75,6 +76,8 @@ def compute_extra_metrics(
             [str(names.get(c, c)) for c in p.catIds],
             threads=evaluator.threads or 0,
         )
+    if "errors" in metrics:
+        out["errors"] = error_breakdown(evaluator)
     if "length" in metrics:
         ids, _, _, lengths = gt_api._video_table()
         video_lengths = {int(v): int(n) for v, n in zip(ids.tolist(), lengths.tolist())}
@@ -100,6 +103,15 @@ def report_lines(result: Any) -> list[str]:
                 f"{figures[k]:7.0f}" if k == "IDSW" else f"{figures[k]:7.3f}" for k in keys
             )
             lines.append(f"{label:<19} {cells}")
+    if getattr(result, "errors", None) is not None:
+        errors = result.errors
+        at = errors["thresholds"]["foreground"]
+        lines += ["", f"Error breakdown (dAP on AP@{at:g} = {errors['AP']:.3f}):"]
+        lines.append(f"{'error':<16} {'count':>6} {'dAP':>7}")
+        for name in ERROR_TYPES:
+            lines.append(f"{name:<16} {errors['counts'][name]:>6} {_cell(errors['dAP'][name])}")
+        for name, value in errors["dAP_special"].items():
+            lines.append(f"{name:<16} {'':>6} {_cell(value)}")
     if getattr(result, "by_length", None) is not None:
         lines += ["", "By video length:"]
         lines.append(
@@ -115,3 +127,7 @@ def report_lines(result: Any) -> list[str]:
                 f"{label:<8} {span:>9} {figures['videos']:>6} {figures['instances']:>6} {cells}"
             )
     return lines
+
+
+def _cell(value: float | None) -> str:
+    return f"{value:7.3f}" if value is not None else f"{'n/a':>7}"

@@ -54,6 +54,8 @@ class EvalResult:
     by_length: dict[str, Any] | None = None
     #: HOTA, CLEAR and Identity figures (``metrics`` with "hota"), see ytvis_fast.association.
     association: dict[str, Any] | None = None
+    #: dAP per error type (``metrics`` with "errors"), see ytvis_fast.errors.
+    errors: dict[str, Any] | None = None
 
     @property
     def per_category(self) -> dict[int, dict[str, Any]]:
@@ -82,6 +84,7 @@ class EvalResult:
                 ("occlusion", self.occlusion),
                 ("by_length", self.by_length),
                 ("association", self.association),
+                ("errors", self.errors),
             )
             if value is not None
         }

@@ -21,6 +21,21 @@ using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
 void register_metrics(py::module_& m) {
   m.def(
+      "min_frame_ious",
+      [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,
+         std::vector<std::uint32_t> gt_instances, std::vector<std::uint32_t> dt_instances, int threads) {
+        std::vector<double> values;
+        {
+          py::gil_scoped_release release;
+          values = min_frame_ious(*gt, *dt, gt_instances, dt_instances, resolve_threads(threads));
+        }
+        const auto size = static_cast<py::ssize_t>(values.size());
+        return adopt(std::move(values), {size});
+      },
+      py::arg("gt"), py::arg("dt"), py::arg("gt_instances"), py::arg("dt_instances"), py::arg("threads") = 0,
+      "Per (gt, dt) instance pair, the lowest per-frame mask IoU over the frames where either is present.");
+
+  m.def(
       "read_occlusion_scores",
       [](py::object path) {
         const std::string name = py::str(py::module_::import("os").attr("fspath")(path));

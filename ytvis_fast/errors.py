@@ -1,0 +1,413 @@
+"""Error breakdown: how much AP each kind of error costs, in the spirit of TIVE
+(Feng et al., 2022), itself the video version of TIDE (Bolya et al., 2020).
+
+Written from the definitions below, which are ytvis_fast's (no code of TIDE or
+TIVE is used). Let t_f = 0.5 (foreground) and t_b = 0.1 (background) be the IoU
+thresholds and IoU the spatio-temporal mask IoU of the AP evaluation.
+
+The base figure is AP at IoU t_f (the reference's AP50: area "all", maxDets 100,
+101 recall points, mean over categories with ground truth). Every prediction kept
+by that evaluation that is a false positive there (neither a true positive nor
+ignored) gets exactly one error type, tested in this order against the non-crowd
+ground truth of its video:
+
+1. **classification**: IoU >= t_f with a ground truth of another category;
+2. **duplicate**: IoU >= t_f with a ground truth of its category (which a
+   higher-scored prediction already matched, or it would have matched it);
+3. **spatial** or **temporal** (localisation): t_b <= IoU < t_f with a ground truth
+   of its category (the one of highest IoU). The error is *spatial segmentation*
+   when the prediction follows that object in time, i.e. every frame where either
+   of them is present has a frame mask IoU >= t_b (it is there when the object
+   is, on the object, but its masks are poor); otherwise it is *temporal
+   association* (in some frame the prediction is missing, on something else, or
+   present while the object is not);
+4. **both**: t_b <= IoU < t_f with a ground truth of another category;
+5. **background**: IoU < t_b with every ground truth.
+
+A non-ignored ground truth is **missed** when no true positive matched it and it
+is not the target of a classification, spatial or temporal error.
+
+Fixing an error type and recomputing AP gives that type's dAP (AP fixed minus
+base AP), one type at a time:
+
+- classification: the prediction moves to the target's category and matches it;
+- spatial, temporal: the prediction matches its target;
+- in both cases, if the target was already matched by a true positive, or a
+  higher-ranked fixed prediction claims it, the prediction is a duplicate and is
+  removed instead; a fix never un-matches an existing true positive;
+- duplicate, both, background: the prediction is removed;
+- missed: the missed ground truth is removed.
+
+A dAP is None when the fix leaves no category with ground truth (AP undefined).
+
+Two summary figures fix all false positives (every one removed) and all false
+negatives (every ground truth without a true positive removed). Predictions keep
+their score and so their rank; categories left without ground truth drop out of
+the mean, as in AP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ._native import _core
+
+__all__ = ["ERROR_TYPES", "error_breakdown", "plot_errors"]
+
+ERROR_TYPES = (
+    "classification",
+    "duplicate",
+    "spatial",
+    "temporal",
+    "both",
+    "background",
+    "missed",
+)
+_CLS, _DUP, _SPATIAL, _TEMPORAL, _BOTH, _BKG = range(6)
+
+
+@dataclass
+class _Ranked:
+    """The predictions of the AP evaluation at IoU t_f, one entry per prediction."""
+
+    category: np.ndarray  # position in catIds
+    video: np.ndarray  # position in vidIds
+    position: np.ndarray  # rank inside its (category, video) list
+    score: np.ndarray
+    tp: np.ndarray  # bool
+    fp: np.ndarray  # bool
+    store: np.ndarray  # index in the results store
+    matched_gt: np.ndarray  # gt store index of a true positive, else -1
+
+
+def _average_precision(
+    category: np.ndarray,
+    video: np.ndarray,
+    position: np.ndarray,
+    score: np.ndarray,
+    tp: np.ndarray,
+    fp: np.ndarray,
+    npig: np.ndarray,
+    rec_thrs: np.ndarray,
+) -> float:
+    """AP exactly as the reference's accumulate() and summarize() compute it at one
+    IoU threshold, area and maxDets, from per-prediction true/false positive flags."""
+    K, R = len(npig), len(rec_thrs)
+    order = np.lexsort((position, video, -score, category))
+    category, tp, fp = category[order], tp[order], fp[order]
+    bounds = np.searchsorted(category, np.arange(K + 1), side="left")
+    precision = -np.ones((R, K))
+    eps = np.spacing(1)
+    for k in range(K):
+        if npig[k] == 0:
+            continue
+        lo, hi = bounds[k], bounds[k + 1]
+        tp_sum = np.cumsum(tp[lo:hi]).astype(np.float64)
+        fp_sum = np.cumsum(fp[lo:hi]).astype(np.float64)
+        q = np.zeros(R)
+        nd = hi - lo
+        if nd:
+            rc = tp_sum / npig[k]
+            pr = tp_sum / (fp_sum + tp_sum + eps)
+            pr = np.maximum.accumulate(pr[::-1])[::-1]
+            inds = np.searchsorted(rc, rec_thrs, side="left")
+            inside = inds < nd
+            q[inside] = pr[inds[inside]]
+        precision[:, k] = q
+    valid = precision[precision > -1]
+    return float(np.mean(valid)) if valid.size else -1.0
+
+
+def _ranked_predictions(evaluator: Any, t: int, max_det: int) -> tuple[_Ranked, np.ndarray, Any]:
+    """Per-prediction flags at threshold index t, area "all", and npig per category."""
+    n = evaluator._native
+    p = evaluator._paramsEval
+    K, V, A, T = len(p.catIds), len(p.vidIds), len(p.areaRng), n.threshold_count
+    egt, edt = n.entry_gt_offsets, n.entry_dt_offsets
+    bgt, bdt = n.bucket_gt_offsets, n.bucket_dt_offsets
+    fields: dict[str, list[np.ndarray]] = {name: [] for name in _Ranked.__dataclass_fields__}
+    npig = np.zeros(K, dtype=np.int64)
+    dt_scores = evaluator.cocoDt._native_store(evaluator._strict).scores
+    for k in range(K):
+        for v in range(V):
+            e = (k * A + 0) * V + v
+            if not n.present[e]:
+                continue
+            b = v * K + k
+            g0, g1, d0, d1 = int(egt[e]), int(egt[e + 1]), int(edt[e]), int(edt[e + 1])
+            G, D = g1 - g0, d1 - d0
+            npig[k] += int(np.count_nonzero(n.gt_ignore[g0:g1] == 0))
+            keep = min(D, max_det)
+            if keep == 0:
+                continue
+            rows = slice(d0 * T + t * D, d0 * T + t * D + keep)
+            ignored = n.dt_ignore[rows].astype(bool)
+            nonzero = n.dt_matched_nonzero[rows].astype(bool)
+            match = n.dt_match[rows]
+            stores = n.bucket_dt_index[int(bdt[b]) : int(bdt[b]) + keep].astype(np.int64)
+            gt_in_bucket = n.bucket_gt_index[int(bgt[b]) : int(bgt[b + 1])].astype(np.int64)
+            order = n.gt_order[g0:g1].astype(np.int64)
+            tp = nonzero & ~ignored
+            matched = np.full(keep, -1, dtype=np.int64)
+            if G:
+                matched[tp] = gt_in_bucket[order[match[tp]]]
+            fields["category"].append(np.full(keep, k))
+            fields["video"].append(np.full(keep, v))
+            fields["position"].append(np.arange(keep))
+            fields["score"].append(np.asarray(dt_scores)[stores])
+            fields["tp"].append(tp)
+            fields["fp"].append(~nonzero & ~ignored)
+            fields["store"].append(stores)
+            fields["matched_gt"].append(matched)
+    empty = {
+        "category": np.int64,
+        "video": np.int64,
+        "position": np.int64,
+        "score": np.float64,
+        "tp": bool,
+        "fp": bool,
+        "store": np.int64,
+        "matched_gt": np.int64,
+    }
+    arrays = {
+        name: (np.concatenate(parts) if parts else np.zeros(0, dtype=empty[name]))
+        for name, parts in fields.items()
+    }
+    return _Ranked(**arrays), npig, p
+
+
+def _classify(
+    evaluator: Any, ranked: _Ranked, t_f: float, t_b: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Error type (-1: none) and target ground truth (store index, -1: none) of
+    every false positive, from the IoUs with every ground truth of its video."""
+    p = evaluator._paramsEval
+    gt_store = evaluator.cocoGt._native_store(evaluator._strict)
+    dt_store = evaluator.cocoDt._native_store(evaluator._strict)
+    threads = evaluator.threads or 0
+    cross = _core.evaluate(
+        gt_store,
+        dt_store,
+        [int(v) for v in p.vidIds],
+        [int(c) for c in p.catIds],
+        False,
+        np.asarray([t_f]),
+        np.asarray([p.areaRng[0]], dtype=np.float64),
+        max(len(dt_store), 1),
+        p.iouType,
+        threads,
+    )
+    kinds = np.full(len(ranked.store), -1, dtype=np.int64)
+    targets = np.full(len(ranked.store), -1, dtype=np.int64)
+    fp_at = np.flatnonzero(ranked.fp)
+    if fp_at.size == 0:
+        return kinds, targets
+    gt_cats = np.asarray(gt_store.category_ids)
+    gt_crowd = np.asarray(gt_store.iscrowd) != 0
+    dt_cats = np.asarray(dt_store.category_ids)
+    gt_off, dt_off = cross.bucket_gt_offsets, cross.bucket_dt_offsets
+    iou_off, values = cross.iou_offsets, cross.iou_values
+    by_video: dict[int, list[int]] = {}
+    for i in fp_at.tolist():
+        by_video.setdefault(int(ranked.video[i]), []).append(i)
+    same_iou = np.full(len(ranked.store), -1.0)
+    same_gt = np.full(len(ranked.store), -1, dtype=np.int64)
+    other_iou = np.full(len(ranked.store), -1.0)
+    other_gt = np.full(len(ranked.store), -1, dtype=np.int64)
+    for v, items in by_video.items():
+        gts = cross.bucket_gt_index[int(gt_off[v]) : int(gt_off[v + 1])].astype(np.int64)
+        dts = cross.bucket_dt_index[int(dt_off[v]) : int(dt_off[v + 1])].astype(np.int64)
+        if gts.size == 0:
+            continue
+        matrix = values[int(iou_off[v]) : int(iou_off[v + 1])].reshape(dts.size, gts.size)
+        row_of = {int(s): r for r, s in enumerate(dts.tolist())}
+        idx = np.asarray(items)
+        rows = matrix[[row_of[int(s)] for s in ranked.store[idx]]]
+        same = dt_cats[ranked.store[idx]][:, None] == gt_cats[gts][None, :]
+        usable = ~gt_crowd[gts][None, :]
+        masked_same = np.where(same & usable, rows, -1.0)
+        masked_other = np.where(~same & usable, rows, -1.0)
+        same_iou[idx] = masked_same.max(axis=1)
+        same_gt[idx] = gts[masked_same.argmax(axis=1)]
+        other_iou[idx] = masked_other.max(axis=1)
+        other_gt[idx] = gts[masked_other.argmax(axis=1)]
+    fp = ranked.fp
+    cls = fp & (other_iou >= t_f)
+    dup = fp & ~cls & (same_iou >= t_f)
+    loc = fp & ~cls & ~dup & (same_iou >= t_b)
+    both = fp & ~cls & ~dup & ~loc & (other_iou >= t_b)
+    kinds[fp] = _BKG
+    kinds[cls], targets[cls] = _CLS, other_gt[cls]
+    kinds[dup] = _DUP
+    kinds[both] = _BOTH
+    loc_at = np.flatnonzero(loc)
+    if loc_at.size:
+        lowest = _core.min_frame_ious(
+            gt_store,
+            dt_store,
+            [int(g) for g in same_gt[loc_at]],
+            [int(s) for s in ranked.store[loc_at]],
+            threads,
+        )
+        kinds[loc_at] = np.where(np.asarray(lowest) >= t_b, _SPATIAL, _TEMPORAL)
+        targets[loc_at] = same_gt[loc_at]
+    return kinds, targets
+
+
+def _fix_matches(
+    ranked: _Ranked, chosen: np.ndarray, targets: np.ndarray, detected: set[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(becomes a true positive, is removed) for the fixed predictions `chosen`: the
+    best-ranked claimant of an undetected target matches it, the others are removed."""
+    to_tp = np.zeros(len(ranked.store), dtype=bool)
+    removed = np.zeros(len(ranked.store), dtype=bool)
+    at = np.flatnonzero(chosen)
+    # Rank: score first, then video, then position (the accumulation's order).
+    order = at[np.lexsort((ranked.position[at], ranked.video[at], -ranked.score[at]))]
+    claimed = set(detected)
+    for i in order.tolist():
+        target = int(targets[i])
+        if target in claimed:
+            removed[i] = True
+        else:
+            claimed.add(target)
+            to_tp[i] = True
+    return to_tp, removed
+
+
+def error_breakdown(
+    evaluator: Any, *, foreground: float = 0.5, background: float = 0.1
+) -> dict[str, Any]:
+    """The error breakdown of an evaluated `YTVOSeval` (see the module docstring)."""
+    p = evaluator._paramsEval
+    if not p.useCats:
+        raise ValueError("the error breakdown needs useCats=1")
+    if not 0 <= background < foreground <= 1:
+        raise ValueError(
+            f"need 0 <= background < foreground <= 1, got {background} and {foreground}"
+        )
+    where = np.flatnonzero(np.asarray(p.iouThrs) == foreground)
+    if where.size == 0:
+        raise ValueError(f"the foreground threshold {foreground} must be one of params.iouThrs")
+    max_det = int(p.maxDets[2] if len(p.maxDets) > 2 else p.maxDets[-1])
+    ranked, npig, _ = _ranked_predictions(evaluator, int(where[0]), max_det)
+    kinds, targets = _classify(evaluator, ranked, foreground, background)
+    rec_thrs = np.asarray(p.recThrs, dtype=np.float64)
+
+    def ap(keep: np.ndarray, tp: np.ndarray, category: np.ndarray, counts: np.ndarray) -> float:
+        return _average_precision(
+            category[keep],
+            ranked.video[keep],
+            ranked.position[keep],
+            ranked.score[keep],
+            tp[keep],
+            (~tp)[keep] & (ranked.fp | ranked.tp)[keep],
+            counts,
+            rec_thrs,
+        )
+
+    everything = np.ones(len(ranked.store), dtype=bool)
+    base = ap(everything, ranked.tp, ranked.category, npig)
+
+    # Ground truth: detected (a true positive), targets of errors, missed.
+    gt_store = evaluator.cocoGt._native_store(evaluator._strict)
+    detected = set(ranked.matched_gt[ranked.tp].tolist())
+    cat_pos = {int(c): k for k, c in enumerate(p.catIds)}
+    gt_cats = np.asarray(gt_store.category_ids)
+    undetected = _undetected_by_category(evaluator, detected, len(p.catIds))
+    explained = set(targets[np.isin(kinds, (_CLS, _SPATIAL, _TEMPORAL))].tolist())
+    missed = {k: [g for g in gts if g not in explained] for k, gts in undetected.items()}
+
+    def gain(fixed: float) -> float | None:
+        # A fix that leaves no category with ground truth has no AP to compare.
+        return None if fixed == -1.0 or base == -1.0 else float(fixed - base)
+
+    dap: dict[str, float | None] = {}
+    # Predictions moved or matched by a fix.
+    for name, kind in (("classification", _CLS), ("spatial", _SPATIAL), ("temporal", _TEMPORAL)):
+        to_tp, removed = _fix_matches(ranked, kinds == kind, targets, detected)
+        category = ranked.category.copy()
+        if kind == _CLS:
+            moved = kinds == _CLS
+            category[moved] = [cat_pos[int(gt_cats[g])] for g in targets[moved]]
+        dap[name] = gain(ap(~removed, ranked.tp | to_tp, category, npig))
+    for name, kind in (("duplicate", _DUP), ("both", _BOTH), ("background", _BKG)):
+        dap[name] = gain(ap(kinds != kind, ranked.tp, ranked.category, npig))
+    fewer = npig.copy()
+    for k, gts in missed.items():
+        fewer[k] -= len(gts)
+    dap["missed"] = gain(ap(everything, ranked.tp, ranked.category, fewer))
+    only_found = npig - np.array([len(undetected.get(k, [])) for k in range(len(npig))])
+    special = {
+        "false_positives": gain(ap(~ranked.fp, ranked.tp, ranked.category, npig)),
+        "false_negatives": gain(ap(everything, ranked.tp, ranked.category, only_found)),
+    }
+    counts = {
+        name: int(np.count_nonzero(kinds == kind)) for kind, name in enumerate(ERROR_TYPES[:6])
+    }
+    counts["missed"] = sum(len(gts) for gts in missed.values())
+    return {
+        "thresholds": {"foreground": foreground, "background": background},
+        "AP": base,
+        "dAP": {name: dap[name] for name in ERROR_TYPES},
+        "dAP_special": special,
+        "counts": counts,
+    }
+
+
+def _undetected_by_category(evaluator: Any, detected: set[int], K: int) -> dict[int, list[int]]:
+    """Non-ignored ground truth (area "all") without a true positive, per category position."""
+    n = evaluator._native
+    p = evaluator._paramsEval
+    V, A = len(p.vidIds), len(p.areaRng)
+    egt, bgt = n.entry_gt_offsets, n.bucket_gt_offsets
+    out: dict[int, list[int]] = {}
+    for k in range(K):
+        for v in range(V):
+            e = (k * A + 0) * V + v
+            g0, g1 = int(egt[e]), int(egt[e + 1])
+            if not n.present[e] or g1 == g0:
+                continue
+            b = v * K + k
+            in_bucket = n.bucket_gt_index[int(bgt[b]) : int(bgt[b + 1])].astype(np.int64)
+            order = n.gt_order[g0:g1].astype(np.int64)
+            ignore = n.gt_ignore[g0:g1]
+            for g, ignored in zip(in_bucket[order].tolist(), ignore.tolist()):
+                if not ignored and g not in detected:
+                    out.setdefault(k, []).append(g)
+    return out
+
+
+def plot_errors(errors: dict[str, Any], path: str | None = None, ax: Any = None) -> Any:
+    """Bar chart of the dAP of each error type (needs matplotlib); saved to `path` if
+    given. Returns the matplotlib Axes."""
+    try:
+        import matplotlib
+
+        if ax is None and path is not None:
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as error:  # pragma: no cover - matplotlib is optional
+        raise ImportError("plot_errors needs matplotlib: pip install matplotlib") from error
+    names = list(ERROR_TYPES)
+    values = [100 * (errors["dAP"][name] or 0.0) for name in names]
+    figure = None
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(7, 3.2))
+    ax.bar(range(len(names)), values, color="#4c72b0")
+    ax.set_xticks(range(len(names)))
+    ax.set_xticklabels(names, rotation=30, ha="right")
+    ax.set_ylabel("dAP (AP points)")
+    ap_at = errors["thresholds"]["foreground"]
+    ax.set_title(f"AP gained by fixing each error type (AP@{ap_at:g} = {100 * errors['AP']:.1f})")
+    for x, value in enumerate(values):
+        ax.annotate(f"{value:.1f}", (x, value), ha="center", va="bottom", fontsize=8)
+    if figure is not None:
+        figure.tight_layout()
+        if path is not None:
+            figure.savefig(path)
+            plt.close(figure)
+    return ax

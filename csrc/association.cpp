@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "assignment.hpp"
+#include "pair_ious.hpp"
 #include "thread_pool.hpp"
 
 namespace ytvis {
@@ -39,47 +40,45 @@ struct Sequence {
   std::size_t gt_dets = 0, dt_dets = 0;
 };
 
-bool boxes_overlap(const Box& a, const Box& b) {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
-
 /// Decoded frames of the instances of one sequence (absent frames: null views).
 class DecodedFrames {
  public:
   DecodedFrames(const InstanceStore& store, const std::vector<std::uint32_t>& instances, std::size_t steps)
-      : steps_(steps), views_(instances.size() * steps), records_(instances.size() * steps, nullptr) {
+      : store_(store),
+        steps_(steps),
+        views_(instances.size() * steps),
+        records_(instances.size() * steps, nullptr) {
     for (std::size_t n = 0; n < instances.size(); ++n) {
       const std::size_t frames = std::min(store.frame_count(instances[n]), steps);
       for (std::size_t t = 0; t < frames; ++t) {
         const FrameRecord& record = store.frame(instances[n], t);
-        if (record.kind == FrameKind::absent) continue;
-        storage_.emplace_back();
-        views_[n * steps + t] = store.view(record, storage_.back());
-        records_[n * steps + t] = &record;
+        if (record.kind != FrameKind::absent) records_[n * steps + t] = &record;
       }
     }
   }
   const FrameRecord* record(std::size_t n, std::size_t t) const { return records_[n * steps_ + t]; }
-  const RleView& view(std::size_t n, std::size_t t) const { return views_[n * steps_ + t]; }
+  /// The mask of a present frame, decoded on first use: only frames whose box
+  /// overlaps one of the other side are ever decoded.
+  const RleView& view(std::size_t n, std::size_t t) {
+    RleView& view = views_[n * steps_ + t];
+    if (view.counts == nullptr) {
+      storage_.emplace_back();
+      view = store_.view(*records_[n * steps_ + t], storage_.back());
+    }
+    return view;
+  }
 
  private:
+  const InstanceStore& store_;
   std::size_t steps_;
   std::deque<Counts> storage_;  // a deque never moves what it holds
   std::vector<RleView> views_;
   std::vector<const FrameRecord*> records_;
 };
 
-/// pycocotools' mask IoU of two frames (what TrackEval's similarity is).
-double frame_iou(const FrameRecord& g, const RleView& gv, const FrameRecord& d, const RleView& dv) {
-  std::uint64_t common = 0;
-  if (g.area != 0 && d.area != 0 && boxes_overlap(g.box, d.box)) common = intersection_area(gv, dv);
-  if (common == 0) return 0.0;
-  return static_cast<double>(common) / static_cast<double>(g.area + d.area - common);
-}
-
 Sequence build_sequence(const InstanceStore& gt, const InstanceStore& dt, const SequenceInstances& members,
                         std::size_t steps, std::int64_t video_id, std::int64_t category_id) {
-  const DecodedFrames gt_frames(gt, members.gt, steps), dt_frames(dt, members.dt, steps);
+  DecodedFrames gt_frames(gt, members.gt, steps), dt_frames(dt, members.dt, steps);
   // Ground-truth ids: the annotation ids of the tracks present somewhere, relabelled
   // 0.. in increasing order; predictions: their file order.
   std::vector<std::int64_t> raw_ids;
@@ -139,8 +138,10 @@ Sequence build_sequence(const InstanceStore& gt, const InstanceStore& dt, const 
           throw std::invalid_argument("video " + std::to_string(video_id) + ", frame " + std::to_string(t) +
                                       ": a prediction's mask size differs from the ground truth's");
         }
-        step.iou[i * dt_here.size() + j] =
-            frame_iou(g, gt_frames.view(gt_here[i], t), d, dt_frames.view(dt_here[j], t));
+        if (frames_may_overlap(g, d)) {
+          step.iou[i * dt_here.size() + j] =
+              frame_mask_iou(g, gt_frames.view(gt_here[i], t), d, dt_frames.view(dt_here[j], t));
+        }
       }
     }
   }
@@ -373,41 +374,6 @@ void identity_sequence(const Sequence& seq, double threshold, double* out) {
 }
 
 }  // namespace
-
-std::vector<double> min_frame_ious(const InstanceStore& gt, const InstanceStore& dt,
-                                   const std::vector<std::uint32_t>& gt_instances,
-                                   const std::vector<std::uint32_t>& dt_instances, unsigned threads) {
-  if (gt_instances.size() != dt_instances.size())
-    throw std::invalid_argument("min_frame_ious: one gt per dt");
-  for (std::size_t i = 0; i < gt_instances.size(); ++i) {
-    if (gt_instances[i] >= gt.size() || dt_instances[i] >= dt.size()) {
-      throw std::out_of_range("min_frame_ious: instance index out of range");
-    }
-  }
-  std::vector<double> out(gt_instances.size(), 1.0);
-  parallel_for(gt_instances.size(), threads, [&](std::size_t i) {
-    const std::uint32_t g = gt_instances[i], d = dt_instances[i];
-    const std::size_t frames = std::max(gt.frame_count(g), dt.frame_count(d));
-    Counts g_counts, d_counts;
-    for (std::size_t t = 0; t < frames; ++t) {
-      const FrameRecord* gf = t < gt.frame_count(g) ? &gt.frame(g, t) : nullptr;
-      const FrameRecord* df = t < dt.frame_count(d) ? &dt.frame(d, t) : nullptr;
-      const bool g_present = gf != nullptr && gf->kind != FrameKind::absent;
-      const bool d_present = df != nullptr && df->kind != FrameKind::absent;
-      if (!g_present && !d_present) continue;
-      double iou = 0.0;
-      if (g_present && d_present) {
-        if (gf->height != df->height || gf->width != df->width) {
-          throw std::invalid_argument("frame " + std::to_string(t) +
-                                      ": a prediction's mask size differs from the ground truth's");
-        }
-        iou = frame_iou(*gf, gt.view(*gf, g_counts), *df, dt.view(*df, d_counts));
-      }
-      out[i] = std::min(out[i], iou);
-    }
-  });
-  return out;
-}
 
 AssociationCounts association_counts(const InstanceStore& gt, const InstanceStore& dt,
                                      const AssociationParams& params, unsigned threads) {

@@ -54,12 +54,4 @@ struct AssociationParams {
 AssociationCounts association_counts(const InstanceStore& gt, const InstanceStore& dt,
                                      const AssociationParams& params, unsigned threads);
 
-/// For each pair (gt[i], dt[i]) of instances, the lowest per-frame mask IoU over
-/// the frames where either is present (frames past the shorter list count as
-/// absent); 1 when neither is ever present. Error analysis reads it to tell a
-/// tube that follows its object with poor masks from one that loses or swaps it.
-std::vector<double> min_frame_ious(const InstanceStore& gt, const InstanceStore& dt,
-                                   const std::vector<std::uint32_t>& gt_instances,
-                                   const std::vector<std::uint32_t>& dt_instances, unsigned threads);
-
 }  // namespace ytvis

@@ -183,3 +183,10 @@ def min_frame_ious(
     dt_instances: list[int],
     threads: int = 0,
 ) -> npt.NDArray[np.float64]: ...
+def video_tube_ious(
+    gt: InstanceStore,
+    dt: InstanceStore,
+    dt_instances: list[int],
+    category_ids: list[int],
+    threads: int = 0,
+) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.float64]]: ...

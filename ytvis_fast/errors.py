@@ -121,139 +121,117 @@ def _average_precision(
     return float(np.mean(valid)) if valid.size else -1.0
 
 
+def _ragged(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated ranges [start, start + length) and each element's offset in its range."""
+    total = int(lengths.sum())
+    first = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    within = np.arange(total) - first
+    return np.repeat(starts, lengths) + within, within
+
+
+def _entries(evaluator: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Category position, video position, entry and bucket of every (category, video)
+    at area "all", categories outermost as the accumulation walks them."""
+    p = evaluator._paramsEval
+    K, V, A = len(p.catIds), len(p.vidIds), len(p.areaRng)
+    k, v = np.divmod(np.arange(K * V), V)
+    return k, v, k * A * V + v, v * K + k
+
+
 def _ranked_predictions(evaluator: Any, t: int, max_det: int) -> tuple[_Ranked, np.ndarray, Any]:
     """Per-prediction flags at threshold index t, area "all", and npig per category."""
     n = evaluator._native
     p = evaluator._paramsEval
-    K, V, A, T = len(p.catIds), len(p.vidIds), len(p.areaRng), n.threshold_count
-    egt, edt = n.entry_gt_offsets, n.entry_dt_offsets
-    bgt, bdt = n.bucket_gt_offsets, n.bucket_dt_offsets
-    fields: dict[str, list[np.ndarray]] = {name: [] for name in _Ranked.__dataclass_fields__}
-    npig = np.zeros(K, dtype=np.int64)
-    dt_scores = evaluator.cocoDt._native_store(evaluator._strict).scores
-    for k in range(K):
-        for v in range(V):
-            e = (k * A + 0) * V + v
-            if not n.present[e]:
-                continue
-            b = v * K + k
-            g0, g1, d0, d1 = int(egt[e]), int(egt[e + 1]), int(edt[e]), int(edt[e + 1])
-            G, D = g1 - g0, d1 - d0
-            npig[k] += int(np.count_nonzero(n.gt_ignore[g0:g1] == 0))
-            keep = min(D, max_det)
-            if keep == 0:
-                continue
-            rows = slice(d0 * T + t * D, d0 * T + t * D + keep)
-            ignored = n.dt_ignore[rows].astype(bool)
-            nonzero = n.dt_matched_nonzero[rows].astype(bool)
-            match = n.dt_match[rows]
-            stores = n.bucket_dt_index[int(bdt[b]) : int(bdt[b]) + keep].astype(np.int64)
-            gt_in_bucket = n.bucket_gt_index[int(bgt[b]) : int(bgt[b + 1])].astype(np.int64)
-            order = n.gt_order[g0:g1].astype(np.int64)
-            tp = nonzero & ~ignored
-            matched = np.full(keep, -1, dtype=np.int64)
-            if G:
-                matched[tp] = gt_in_bucket[order[match[tp]]]
-            fields["category"].append(np.full(keep, k))
-            fields["video"].append(np.full(keep, v))
-            fields["position"].append(np.arange(keep))
-            fields["score"].append(np.asarray(dt_scores)[stores])
-            fields["tp"].append(tp)
-            fields["fp"].append(~nonzero & ~ignored)
-            fields["store"].append(stores)
-            fields["matched_gt"].append(matched)
-    empty = {
-        "category": np.int64,
-        "video": np.int64,
-        "position": np.int64,
-        "score": np.float64,
-        "tp": bool,
-        "fp": bool,
-        "store": np.int64,
-        "matched_gt": np.int64,
-    }
-    arrays = {
-        name: (np.concatenate(parts) if parts else np.zeros(0, dtype=empty[name]))
-        for name, parts in fields.items()
-    }
-    return _Ranked(**arrays), npig, p
+    K, T = len(p.catIds), n.threshold_count
+    k, v, e, b = _entries(evaluator)
+    egt, edt = n.entry_gt_offsets.astype(np.int64), n.entry_dt_offsets.astype(np.int64)
+    bgt, bdt = n.bucket_gt_offsets.astype(np.int64), n.bucket_dt_offsets.astype(np.int64)
+    not_ignored = np.concatenate([[0], np.cumsum(n.gt_ignore == 0)])
+    npig = np.bincount(k, weights=not_ignored[egt[e + 1]] - not_ignored[egt[e]], minlength=K)
+    npig = npig.astype(np.int64)
+    D = edt[e + 1] - edt[e]
+    keep = np.minimum(D, max_det)
+    flat, position = _ragged(edt[e] * T + t * D, keep)
+    owner = np.repeat(np.arange(len(e)), keep)
+    ignored = n.dt_ignore[flat].astype(bool)
+    nonzero = n.dt_matched_nonzero[flat].astype(bool)
+    stores = n.bucket_dt_index[np.repeat(bdt[b], keep) + position].astype(np.int64)
+    tp = nonzero & ~ignored
+    matched = np.full(len(flat), -1, dtype=np.int64)
+    slot = egt[e][owner[tp]] + n.dt_match[flat][tp]  # position in the entry's matching order
+    matched[tp] = n.bucket_gt_index[bgt[b][owner[tp]] + n.gt_order[slot]]
+    dt_scores = np.asarray(evaluator.cocoDt._native_store(evaluator._strict).scores)
+    ranked = _Ranked(
+        category=k[owner],
+        video=v[owner],
+        position=position,
+        score=dt_scores[stores],
+        tp=tp,
+        fp=~nonzero & ~ignored,
+        store=stores,
+        matched_gt=matched,
+    )
+    return ranked, npig, p
 
 
 def _classify(
     evaluator: Any, ranked: _Ranked, t_f: float, t_b: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Error type (-1: none) and target ground truth (store index, -1: none) of
-    every false positive, from the IoUs with every ground truth of its video."""
+    every false positive, from its IoUs with every ground truth of its video."""
     p = evaluator._paramsEval
     gt_store = evaluator.cocoGt._native_store(evaluator._strict)
     dt_store = evaluator.cocoDt._native_store(evaluator._strict)
     threads = evaluator.threads or 0
-    cross = _core.evaluate(
-        gt_store,
-        dt_store,
-        [int(v) for v in p.vidIds],
-        [int(c) for c in p.catIds],
-        False,
-        np.asarray([t_f]),
-        np.asarray([p.areaRng[0]], dtype=np.float64),
-        max(len(dt_store), 1),
-        p.iouType,
-        threads,
-    )
     kinds = np.full(len(ranked.store), -1, dtype=np.int64)
     targets = np.full(len(ranked.store), -1, dtype=np.int64)
     fp_at = np.flatnonzero(ranked.fp)
     if fp_at.size == 0:
         return kinds, targets
+    offsets, gt_index, values = _core.video_tube_ious(
+        gt_store, dt_store, ranked.store[fp_at].tolist(), [int(c) for c in p.catIds], threads
+    )
+    offsets = np.asarray(offsets, dtype=np.int64)
+    gt_index = np.asarray(gt_index, dtype=np.int64)
     gt_cats = np.asarray(gt_store.category_ids)
-    gt_crowd = np.asarray(gt_store.iscrowd) != 0
-    dt_cats = np.asarray(dt_store.category_ids)
-    gt_off, dt_off = cross.bucket_gt_offsets, cross.bucket_dt_offsets
-    iou_off, values = cross.iou_offsets, cross.iou_values
-    by_video: dict[int, list[int]] = {}
-    for i in fp_at.tolist():
-        by_video.setdefault(int(ranked.video[i]), []).append(i)
-    same_iou = np.full(len(ranked.store), -1.0)
-    same_gt = np.full(len(ranked.store), -1, dtype=np.int64)
-    other_iou = np.full(len(ranked.store), -1.0)
-    other_gt = np.full(len(ranked.store), -1, dtype=np.int64)
-    for v, items in by_video.items():
-        gts = cross.bucket_gt_index[int(gt_off[v]) : int(gt_off[v + 1])].astype(np.int64)
-        dts = cross.bucket_dt_index[int(dt_off[v]) : int(dt_off[v + 1])].astype(np.int64)
-        if gts.size == 0:
-            continue
-        matrix = values[int(iou_off[v]) : int(iou_off[v + 1])].reshape(dts.size, gts.size)
-        row_of = {int(s): r for r, s in enumerate(dts.tolist())}
-        idx = np.asarray(items)
-        rows = matrix[[row_of[int(s)] for s in ranked.store[idx]]]
-        same = dt_cats[ranked.store[idx]][:, None] == gt_cats[gts][None, :]
-        usable = ~gt_crowd[gts][None, :]
-        masked_same = np.where(same & usable, rows, -1.0)
-        masked_other = np.where(~same & usable, rows, -1.0)
-        same_iou[idx] = masked_same.max(axis=1)
-        same_gt[idx] = gts[masked_same.argmax(axis=1)]
-        other_iou[idx] = masked_other.max(axis=1)
-        other_gt[idx] = gts[masked_other.argmax(axis=1)]
-    fp = ranked.fp
-    cls = fp & (other_iou >= t_f)
-    dup = fp & ~cls & (same_iou >= t_f)
-    loc = fp & ~cls & ~dup & (same_iou >= t_b)
-    both = fp & ~cls & ~dup & ~loc & (other_iou >= t_b)
-    kinds[fp] = _BKG
-    kinds[cls], targets[cls] = _CLS, other_gt[cls]
-    kinds[dup] = _DUP
-    kinds[both] = _BOTH
-    loc_at = np.flatnonzero(loc)
-    if loc_at.size:
+    usable = np.asarray(gt_store.iscrowd)[gt_index] == 0
+    lengths = np.diff(offsets)
+    owner = np.repeat(np.arange(fp_at.size), lengths)
+    same = np.asarray(dt_store.category_ids)[ranked.store[fp_at]][owner] == gt_cats[gt_index]
+
+    def best(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        # Highest IoU per prediction (the first ground truth in file order on ties).
+        vals = np.where(mask & usable, values, -1.0)
+        order = np.lexsort((-vals, owner))
+        iou = np.full(fp_at.size, -1.0)
+        gt = np.full(fp_at.size, -1, dtype=np.int64)
+        has = lengths > 0
+        iou[has] = vals[order][offsets[:-1][has]]
+        gt[has] = gt_index[order][offsets[:-1][has]]
+        return iou, gt
+
+    same_iou, same_gt = best(same)
+    other_iou, other_gt = best(~same)
+    cls = other_iou >= t_f
+    dup = ~cls & (same_iou >= t_f)
+    loc = ~cls & ~dup & (same_iou >= t_b)
+    both = ~cls & ~dup & ~loc & (other_iou >= t_b)
+    kind = np.full(fp_at.size, _BKG, dtype=np.int64)
+    target = np.full(fp_at.size, -1, dtype=np.int64)
+    kind[cls], target[cls] = _CLS, other_gt[cls]
+    kind[dup] = _DUP
+    kind[both] = _BOTH
+    if loc.any():
         lowest = _core.min_frame_ious(
             gt_store,
             dt_store,
-            [int(g) for g in same_gt[loc_at]],
-            [int(s) for s in ranked.store[loc_at]],
+            same_gt[loc].tolist(),
+            ranked.store[fp_at][loc].tolist(),
             threads,
         )
-        kinds[loc_at] = np.where(np.asarray(lowest) >= t_b, _SPATIAL, _TEMPORAL)
-        targets[loc_at] = same_gt[loc_at]
+        kind[loc] = np.where(np.asarray(lowest) >= t_b, _SPATIAL, _TEMPORAL)
+        target[loc] = same_gt[loc]
+    kinds[fp_at], targets[fp_at] = kind, target
     return kinds, targets
 
 
@@ -361,23 +339,17 @@ def error_breakdown(
 def _undetected_by_category(evaluator: Any, detected: set[int], K: int) -> dict[int, list[int]]:
     """Non-ignored ground truth (area "all") without a true positive, per category position."""
     n = evaluator._native
-    p = evaluator._paramsEval
-    V, A = len(p.vidIds), len(p.areaRng)
-    egt, bgt = n.entry_gt_offsets, n.bucket_gt_offsets
+    k, _, e, b = _entries(evaluator)
+    egt = n.entry_gt_offsets.astype(np.int64)
+    bgt = n.bucket_gt_offsets.astype(np.int64)
+    G = egt[e + 1] - egt[e]
+    slots, _ = _ragged(egt[e], G)
+    owner = np.repeat(np.arange(len(e)), G)
+    stores = n.bucket_gt_index[bgt[b][owner] + n.gt_order[slots]].astype(np.int64)
+    wanted = (n.gt_ignore[slots] == 0) & ~np.isin(stores, list(detected))
     out: dict[int, list[int]] = {}
-    for k in range(K):
-        for v in range(V):
-            e = (k * A + 0) * V + v
-            g0, g1 = int(egt[e]), int(egt[e + 1])
-            if not n.present[e] or g1 == g0:
-                continue
-            b = v * K + k
-            in_bucket = n.bucket_gt_index[int(bgt[b]) : int(bgt[b + 1])].astype(np.int64)
-            order = n.gt_order[g0:g1].astype(np.int64)
-            ignore = n.gt_ignore[g0:g1]
-            for g, ignored in zip(in_bucket[order].tolist(), ignore.tolist()):
-                if not ignored and g not in detected:
-                    out.setdefault(k, []).append(g)
+    for category, store in zip(k[owner][wanted].tolist(), stores[wanted].tolist()):
+        out.setdefault(category, []).append(store)
     return out
 
 

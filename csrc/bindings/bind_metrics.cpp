@@ -8,6 +8,7 @@
 #include "bindings.hpp"
 #include "json_ingest.hpp"
 #include "occlusion_labels.hpp"
+#include "pair_ious.hpp"
 #include "store.hpp"
 #include "thread_pool.hpp"
 
@@ -20,6 +21,25 @@ using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
 }  // namespace
 
 void register_metrics(py::module_& m) {
+  m.def(
+      "video_tube_ious",
+      [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,
+         std::vector<std::uint32_t> dt_instances, std::vector<std::int64_t> category_ids, int threads) {
+        VideoIous ious;
+        {
+          py::gil_scoped_release release;
+          ious = video_tube_ious(*gt, *dt, dt_instances, category_ids, resolve_threads(threads));
+        }
+        const auto pairs = static_cast<py::ssize_t>(ious.values.size());
+        const auto rows = static_cast<py::ssize_t>(ious.offsets.size());
+        return py::make_tuple(adopt(std::move(ious.offsets), {rows}),
+                              adopt(std::move(ious.gt_index), {pairs}),
+                              adopt(std::move(ious.values), {pairs}));
+      },
+      py::arg("gt"), py::arg("dt"), py::arg("dt_instances"), py::arg("category_ids"), py::arg("threads") = 0,
+      "For each prediction, its spatio-temporal mask IoU with every ground truth of its video in the given "
+      "categories: (offsets per prediction, ground-truth instances, IoUs).");
+
   m.def(
       "min_frame_ious",
       [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,

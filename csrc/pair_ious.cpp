@@ -1,0 +1,166 @@
+#include "pair_ious.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "thread_pool.hpp"
+
+namespace ytvis {
+
+namespace {
+
+bool boxes_overlap(const Box& a, const Box& b) {
+  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+/// Frames of some instances, decoded on first use.
+class LazyFrames {
+ public:
+  LazyFrames(const InstanceStore& store, const std::vector<std::uint32_t>& instances) : store_(store) {
+    for (std::uint32_t instance : instances) {
+      begin_.emplace(instance, decoded_.size());
+      decoded_.resize(decoded_.size() + store.frame_count(instance));
+      views_.resize(decoded_.size());
+    }
+  }
+  const RleView& view(std::uint32_t instance, std::size_t frame) {
+    const std::size_t at = begin_.at(instance) + frame;
+    if (!decoded_[at]) {
+      decoded_[at] = std::make_unique<Counts>();
+      views_[at] = store_.view(store_.frame(instance, frame), *decoded_[at]);
+    }
+    return views_[at];
+  }
+
+ private:
+  const InstanceStore& store_;
+  std::unordered_map<std::uint32_t, std::size_t> begin_;
+  std::vector<std::unique_ptr<Counts>> decoded_;  // stable addresses for the views
+  std::vector<RleView> views_;
+};
+
+}  // namespace
+
+bool frames_may_overlap(const FrameRecord& a, const FrameRecord& b) {
+  return a.area != 0 && b.area != 0 && boxes_overlap(a.box, b.box);
+}
+
+double frame_mask_iou(const FrameRecord& a, const RleView& a_view, const FrameRecord& b,
+                      const RleView& b_view) {
+  std::uint64_t common = 0;
+  if (frames_may_overlap(a, b)) common = intersection_area(a_view, b_view);
+  if (common == 0) return 0.0;
+  return static_cast<double>(common) / static_cast<double>(a.area + b.area - common);
+}
+
+std::vector<double> min_frame_ious(const InstanceStore& gt, const InstanceStore& dt,
+                                   const std::vector<std::uint32_t>& gt_instances,
+                                   const std::vector<std::uint32_t>& dt_instances, unsigned threads) {
+  if (gt_instances.size() != dt_instances.size())
+    throw std::invalid_argument("min_frame_ious: one gt per dt");
+  for (std::size_t i = 0; i < gt_instances.size(); ++i) {
+    if (gt_instances[i] >= gt.size() || dt_instances[i] >= dt.size()) {
+      throw std::out_of_range("min_frame_ious: instance index out of range");
+    }
+  }
+  std::vector<double> out(gt_instances.size(), 1.0);
+  parallel_for(gt_instances.size(), threads, [&](std::size_t i) {
+    const std::uint32_t g = gt_instances[i], d = dt_instances[i];
+    const std::size_t frames = std::max(gt.frame_count(g), dt.frame_count(d));
+    Counts g_counts, d_counts;
+    for (std::size_t t = 0; t < frames; ++t) {
+      const FrameRecord* gf = t < gt.frame_count(g) ? &gt.frame(g, t) : nullptr;
+      const FrameRecord* df = t < dt.frame_count(d) ? &dt.frame(d, t) : nullptr;
+      const bool g_present = gf != nullptr && gf->kind != FrameKind::absent;
+      const bool d_present = df != nullptr && df->kind != FrameKind::absent;
+      if (!g_present && !d_present) continue;
+      double iou = 0.0;
+      if (g_present && d_present) {
+        if (gf->height != df->height || gf->width != df->width) {
+          throw std::invalid_argument("frame " + std::to_string(t) +
+                                      ": a prediction's mask size differs from the ground truth's");
+        }
+        iou = frame_mask_iou(*gf, gt.view(*gf, g_counts), *df, dt.view(*df, d_counts));
+      }
+      out[i] = std::min(out[i], iou);
+    }
+  });
+  return out;
+}
+
+VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
+                          const std::vector<std::uint32_t>& dt_instances,
+                          const std::vector<std::int64_t>& category_ids, unsigned threads) {
+  const std::unordered_set<std::int64_t> categories(category_ids.begin(), category_ids.end());
+  std::unordered_map<std::int64_t, std::vector<std::uint32_t>> gt_of_video;
+  for (std::size_t g = 0; g < gt.size(); ++g) {
+    if (categories.count(gt.category_ids()[g])) {
+      gt_of_video[gt.video_ids()[g]].push_back(static_cast<std::uint32_t>(g));
+    }
+  }
+  // Group the predictions by video (first-seen order) so that each video's masks
+  // are decoded once, in one worker.
+  std::unordered_map<std::int64_t, std::size_t> group_of;
+  std::vector<std::vector<std::size_t>> groups;
+  for (std::size_t i = 0; i < dt_instances.size(); ++i) {
+    if (dt_instances[i] >= dt.size()) throw std::out_of_range("video_tube_ious: instance index out of range");
+    const auto [at, added] = group_of.emplace(dt.video_ids()[dt_instances[i]], groups.size());
+    if (added) groups.emplace_back();
+    groups[at->second].push_back(i);
+  }
+  VideoIous out;
+  std::vector<std::size_t> counts(dt_instances.size(), 0);
+  const std::vector<std::uint32_t> none;
+  const auto gts_of = [&](std::size_t i) -> const std::vector<std::uint32_t>& {
+    const auto found = gt_of_video.find(dt.video_ids()[dt_instances[i]]);
+    return found == gt_of_video.end() ? none : found->second;
+  };
+  for (std::size_t i = 0; i < dt_instances.size(); ++i) {
+    const auto& gts = gts_of(i);
+    out.offsets.push_back(out.offsets.back() + gts.size());
+    out.gt_index.insert(out.gt_index.end(), gts.begin(), gts.end());
+  }
+  out.values.assign(out.gt_index.size(), 0.0);
+  parallel_for(groups.size(), threads, [&](std::size_t group) {
+    const auto& members = groups[group];
+    const auto& gts = gts_of(members.front());
+    std::vector<std::uint32_t> dts;
+    for (std::size_t i : members) dts.push_back(dt_instances[i]);
+    LazyFrames gt_frames(gt, gts), dt_frames(dt, dts);
+    for (std::size_t i : members) {
+      const std::uint32_t d = dt_instances[i];
+      for (std::size_t j = 0; j < gts.size(); ++j) {
+        const std::uint32_t g = gts[j];
+        const std::size_t frames = std::min(gt.frame_count(g), dt.frame_count(d));
+        std::uint64_t inter = 0, uni = 0;
+        for (std::size_t t = 0; t < frames; ++t) {
+          const FrameRecord& gf = gt.frame(g, t);
+          const FrameRecord& df = dt.frame(d, t);
+          const bool g_present = gf.kind != FrameKind::absent, d_present = df.kind != FrameKind::absent;
+          if (g_present && d_present) {
+            if (gf.height != df.height || gf.width != df.width) continue;  // pycocotools: empty merge
+            std::uint64_t common = 0;
+            if (frames_may_overlap(gf, df)) {
+              common = intersection_area(gt_frames.view(g, t), dt_frames.view(d, t));
+            }
+            inter += common;
+            uni += gf.area + df.area - common;
+          } else if (g_present) {
+            uni += gf.area;
+          } else if (d_present) {
+            uni += df.area;
+          }
+        }
+        out.values[out.offsets[i] + j] =
+            uni > 0 ? static_cast<double>(inter) / static_cast<double>(uni) : 0.0;
+      }
+    }
+  });
+  return out;
+}
+
+}  // namespace ytvis

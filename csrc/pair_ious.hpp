@@ -1,0 +1,47 @@
+// IoUs of chosen (ground truth, prediction) pairs, outside the bucket matrices:
+// what error analysis asks about a few predictions (every ground truth of their
+// video, of any category; the frames of one pair).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "rle.hpp"
+#include "store.hpp"
+
+namespace ytvis {
+
+/// False when two present frames cannot share a pixel (an empty mask, or boxes
+/// apart), so that their masks need no decoding.
+bool frames_may_overlap(const FrameRecord& a, const FrameRecord& b);
+
+/// pycocotools' IoU of two present frames of the same size (0 without overlap).
+double frame_mask_iou(const FrameRecord& a, const RleView& a_view, const FrameRecord& b,
+                      const RleView& b_view);
+
+/// For each pair (gt[i], dt[i]) of instances, the lowest per-frame mask IoU over
+/// the frames where either is present (frames past the shorter list count as
+/// absent); 1 when neither is ever present. Error analysis reads it to tell a
+/// tube that follows its object with poor masks from one that loses or swaps it.
+std::vector<double> min_frame_ious(const InstanceStore& gt, const InstanceStore& dt,
+                                   const std::vector<std::uint32_t>& gt_instances,
+                                   const std::vector<std::uint32_t>& dt_instances, unsigned threads);
+
+/// Spatio-temporal IoUs of predictions with every ground truth of their video.
+struct VideoIous {
+  std::vector<std::uint64_t> offsets{0};  ///< per prediction, into the arrays below
+  std::vector<std::uint32_t> gt_index;    ///< ground-truth instances, file order
+  std::vector<double> values;
+};
+
+/// The spatio-temporal mask IoU of each prediction in `dt_instances` with each
+/// ground truth of its video whose category is in `category_ids`, as the
+/// reference computes it (frames walked in step up to the shorter list, a frame
+/// whose masks differ in size adding nothing). Masks are decoded only where two
+/// boxes overlap.
+VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
+                          const std::vector<std::uint32_t>& dt_instances,
+                          const std::vector<std::int64_t>& category_ids, unsigned threads);
+
+}  // namespace ytvis

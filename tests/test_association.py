@@ -212,3 +212,16 @@ def test_bbox_is_refused() -> None:
     gt, results = make_dataset(11, n_videos=2)
     with pytest.raises(ValueError, match="defined on masks"):
         ytvis_fast.evaluate(gt, results, "bbox", metrics="hota")
+
+
+def test_plot(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from ytvis_fast.association import plot_hota
+
+    gt, results = make_dataset(12, n_videos=3)
+    figures = ytvis_fast.evaluate(gt, results, metrics="hota").association
+    assert figures is not None
+    path = tmp_path / "hota.png"
+    ax = plot_hota(figures, str(path))
+    assert path.stat().st_size > 0
+    assert len(ax.get_lines()) == 8

@@ -36,7 +36,7 @@ import numpy as np
 
 from ._native import _core
 
-__all__ = ["HOTA_ALPHAS", "association_metrics"]
+__all__ = ["HOTA_ALPHAS", "association_metrics", "plot_hota"]
 
 HOTA_ALPHAS = np.arange(0.05, 0.99, 0.05)  # TrackEval's array_labels
 
@@ -206,3 +206,37 @@ def association_metrics(
             "detection_averaged": _curves(det_av_hota),
         },
     }
+
+
+def plot_hota(association: dict[str, Any], path: str | None = None, ax: Any = None) -> Any:
+    """HOTA, DetA, AssA and LocA against the localisation threshold alpha (needs
+    matplotlib), class-averaged solid and detection-averaged dashed; saved to
+    `path` if given. Returns the matplotlib Axes."""
+    try:
+        import matplotlib
+
+        if ax is None and path is not None:
+            matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as error:  # pragma: no cover - matplotlib is optional
+        raise ImportError("plot_hota needs matplotlib: pip install matplotlib") from error
+    figure = None
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(5, 4))
+    alphas = association["alphas"]
+    colours = {"HOTA": "C3", "DetA": "C0", "AssA": "C2", "LocA": "C4"}
+    for combo, style in (("class_averaged", "-"), ("detection_averaged", "--")):
+        for field, colour in colours.items():
+            label = f"{field} ({combo.split('_')[0]})"
+            ax.plot(alphas, association["curves"][combo][field], style, color=colour, label=label)
+    ax.set_xlabel("alpha (IoU threshold)")
+    ax.set_ylabel("score")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7, ncol=2)
+    if figure is not None:
+        figure.tight_layout()
+        if path is not None:
+            figure.savefig(path)
+            plt.close(figure)
+    return ax

@@ -247,3 +247,12 @@ def test_native_file_reader_errors(tmp_path: Any, labels: Any, message: str) -> 
     path.write_text(json.dumps(gt))
     with pytest.raises(ValueError, match=message):
         ytvis_fast.evaluate(path, results, metrics="occlusion")
+
+
+def test_threads_do_not_change_figures() -> None:
+    gt, results = make_dataset(15, n_videos=8, max_frames=8)
+    gt = with_occlusion(gt, 15)
+    metrics = "occlusion,errors,length"
+    one = ytvis_fast.evaluate(gt, results, metrics=metrics, threads=1).to_dict()
+    two = ytvis_fast.evaluate(gt, results, metrics=metrics, threads=2).to_dict()
+    assert one == two

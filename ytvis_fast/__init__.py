@@ -16,6 +16,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from .evaluation import evaluate
+from .oviseval import OVISeval
 from .params import Params
 from .result import STAT_KEYS, EvalResult
 from .ytvos import YTVIS, YTVOS
@@ -31,6 +32,7 @@ __all__ = [
     "YTVIS",
     "YTVOS",
     "EvalResult",
+    "OVISeval",
     "Params",
     "YTVISeval",
     "YTVOSeval",

@@ -43,6 +43,33 @@ class LazyFrames {
   std::vector<RleView> views_;
 };
 
+/// An upper bound of the spatio-temporal IoU from areas and boxes alone: each
+/// frame's intersection is at most the smaller area and the boxes' overlap, and
+/// I / (A + B - I) grows with I.
+double iou_bound(const InstanceStore& gt, std::uint32_t g, const InstanceStore& dt, std::uint32_t d,
+                 std::size_t frames) {
+  double most = 0, areas = 0;
+  for (std::size_t t = 0; t < frames; ++t) {
+    const FrameRecord& gf = gt.frame(g, t);
+    const FrameRecord& df = dt.frame(d, t);
+    const bool g_present = gf.kind != FrameKind::absent, d_present = df.kind != FrameKind::absent;
+    if (g_present && d_present) {
+      if (gf.height != df.height || gf.width != df.width) continue;
+      areas += static_cast<double>(gf.area + df.area);
+      if (gf.area == 0 || df.area == 0) continue;
+      const double w = std::min(gf.box.x + gf.box.w, df.box.x + df.box.w) - std::max(gf.box.x, df.box.x);
+      const double h = std::min(gf.box.y + gf.box.h, df.box.y + df.box.h) - std::max(gf.box.y, df.box.y);
+      if (w > 0 && h > 0)
+        most += std::min({w * h, static_cast<double>(gf.area), static_cast<double>(df.area)});
+    } else if (g_present) {
+      areas += static_cast<double>(gf.area);
+    } else if (d_present) {
+      areas += static_cast<double>(df.area);
+    }
+  }
+  return areas - most > 0 ? most / (areas - most) : (most > 0 ? 1.0 : 0.0);
+}
+
 }  // namespace
 
 bool frames_may_overlap(const FrameRecord& a, const FrameRecord& b) {
@@ -94,7 +121,7 @@ std::vector<double> min_frame_ious(const InstanceStore& gt, const InstanceStore&
 
 VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
                           const std::vector<std::uint32_t>& dt_instances,
-                          const std::vector<std::int64_t>& category_ids, unsigned threads) {
+                          const std::vector<std::int64_t>& category_ids, double floor, unsigned threads) {
   const std::unordered_set<std::int64_t> categories(category_ids.begin(), category_ids.end());
   std::unordered_map<std::int64_t, std::vector<std::uint32_t>> gt_of_video;
   for (std::size_t g = 0; g < gt.size(); ++g) {
@@ -113,16 +140,17 @@ VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
     groups[at->second].push_back(i);
   }
   VideoIous out;
-  std::vector<std::size_t> counts(dt_instances.size(), 0);
   const std::vector<std::uint32_t> none;
   const auto gts_of = [&](std::size_t i) -> const std::vector<std::uint32_t>& {
     const auto found = gt_of_video.find(dt.video_ids()[dt_instances[i]]);
     return found == gt_of_video.end() ? none : found->second;
   };
   for (std::size_t i = 0; i < dt_instances.size(); ++i) {
-    const auto& gts = gts_of(i);
-    out.offsets.push_back(out.offsets.back() + gts.size());
-    out.gt_index.insert(out.gt_index.end(), gts.begin(), gts.end());
+    const std::int64_t own = dt.category_ids()[dt_instances[i]];
+    for (std::uint32_t g : gts_of(i)) {
+      if (gt.category_ids()[g] != own) out.gt_index.push_back(g);
+    }
+    out.offsets.push_back(out.gt_index.size());
   }
   out.values.assign(out.gt_index.size(), 0.0);
   parallel_for(groups.size(), threads, [&](std::size_t group) {
@@ -133,9 +161,10 @@ VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
     LazyFrames gt_frames(gt, gts), dt_frames(dt, dts);
     for (std::size_t i : members) {
       const std::uint32_t d = dt_instances[i];
-      for (std::size_t j = 0; j < gts.size(); ++j) {
-        const std::uint32_t g = gts[j];
+      for (std::uint64_t pair = out.offsets[i]; pair < out.offsets[i + 1]; ++pair) {
+        const std::uint32_t g = out.gt_index[pair];
         const std::size_t frames = std::min(gt.frame_count(g), dt.frame_count(d));
+        if (floor > 0 && iou_bound(gt, g, dt, d, frames) < floor) continue;  // reported as 0
         std::uint64_t inter = 0, uni = 0;
         for (std::size_t t = 0; t < frames; ++t) {
           const FrameRecord& gf = gt.frame(g, t);
@@ -155,8 +184,7 @@ VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
             uni += df.area;
           }
         }
-        out.values[out.offsets[i] + j] =
-            uni > 0 ? static_cast<double>(inter) / static_cast<double>(uni) : 0.0;
+        out.values[pair] = uni > 0 ? static_cast<double>(inter) / static_cast<double>(uni) : 0.0;
       }
     }
   });

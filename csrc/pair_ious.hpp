@@ -36,12 +36,14 @@ struct VideoIous {
 };
 
 /// The spatio-temporal mask IoU of each prediction in `dt_instances` with each
-/// ground truth of its video whose category is in `category_ids`, as the
+/// ground truth of its video whose category is in `category_ids` but is not the
+/// prediction's own (same-category IoUs are in the AP buckets already), as the
 /// reference computes it (frames walked in step up to the shorter list, a frame
-/// whose masks differ in size adding nothing). Masks are decoded only where two
-/// boxes overlap.
+/// whose masks differ in size adding nothing). Pairs whose IoU provably stays
+/// below `floor` (from areas and boxes) are reported as 0 without decoding; masks
+/// are decoded only where two boxes overlap.
 VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
                           const std::vector<std::uint32_t>& dt_instances,
-                          const std::vector<std::int64_t>& category_ids, unsigned threads);
+                          const std::vector<std::int64_t>& category_ids, double floor, unsigned threads);
 
 }  // namespace ytvis

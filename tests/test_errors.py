@@ -224,3 +224,38 @@ def test_plot(tmp_path: Any) -> None:
     ax = plot_errors(errors, str(path))
     assert path.stat().st_size > 0
     assert [t.get_text() for t in ax.get_xticklabels()] == list(ERROR_TYPES)
+
+
+def test_pruned_cross_category_ious() -> None:
+    """Pairs that provably stay below the floor are 0; every other IoU is exact."""
+    from ytvis_fast import _core
+
+    gt, results = make_dataset(6, n_videos=8, max_frames=8, foreign_categories=True)
+    api = ytvis_fast.YTVOS(gt, verbose=False)
+    dt = api.loadRes(results)
+    gs, ds = api._native_store(), dt._native_store()
+    everyone = list(range(len(results)))
+    cats = api.getCatIds()
+    offsets, gts, exact = _core.video_tube_ious(gs, ds, everyone, cats, 0.0)
+    _, pruned_gts, pruned = _core.video_tube_ious(gs, ds, everyone, cats, 0.3)
+    assert np.array_equal(gts, pruned_gts)
+    kept = exact >= 0.3
+    assert np.array_equal(pruned[kept], exact[kept])
+    assert np.all((pruned == exact) | (pruned == 0))
+    # Against pycocotools, frame by frame: other categories of the same video only.
+    checked = 0
+    for i, result in enumerate(results):
+        for pair in range(int(offsets[i]), int(offsets[i + 1])):
+            ann = gt["annotations"][int(gts[pair])]
+            assert ann["video_id"] == result["video_id"]
+            assert ann["category_id"] != result["category_id"]
+            inter = union = 0
+            for d, g in zip(result["segmentations"], ann["segmentations"]):
+                if d and g:
+                    inter += int(mask_utils.area(mask_utils.merge([d, g], True)))
+                    union += int(mask_utils.area(mask_utils.merge([d, g], False)))
+                elif d or g:
+                    union += int(mask_utils.area(d or g))
+            assert exact[pair] == (inter / union if union else 0.0)
+            checked += 1
+    assert checked > 10

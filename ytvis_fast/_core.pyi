@@ -188,5 +188,6 @@ def video_tube_ious(
     dt: InstanceStore,
     dt_instances: list[int],
     category_ids: list[int],
+    floor: float = 0.0,
     threads: int = 0,
 ) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], npt.NDArray[np.float64]]: ...

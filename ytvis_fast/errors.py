@@ -174,11 +174,27 @@ def _ranked_predictions(evaluator: Any, t: int, max_det: int) -> tuple[_Ranked, 
     return ranked, npig, p
 
 
+def _best_per_owner(
+    owner: np.ndarray, starts: np.ndarray, lengths: np.ndarray, values: np.ndarray, gts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Highest value per owner (the first candidate in order on ties) and its ground
+    truth; -1 for owners without candidates. Candidates come grouped by owner."""
+    order = np.lexsort((-values, owner))
+    iou = np.full(len(lengths), -1.0)
+    gt = np.full(len(lengths), -1, dtype=np.int64)
+    has = lengths > 0
+    iou[has] = values[order][starts[has]]
+    gt[has] = gts[order][starts[has]]
+    return iou, gt
+
+
 def _classify(
     evaluator: Any, ranked: _Ranked, t_f: float, t_b: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Error type (-1: none) and target ground truth (store index, -1: none) of
-    every false positive, from its IoUs with every ground truth of its video."""
+    every false positive, from its IoUs with every ground truth of its video: those
+    of its category from the AP buckets, the others computed natively."""
+    n = evaluator._native
     p = evaluator._paramsEval
     gt_store = evaluator.cocoGt._native_store(evaluator._strict)
     dt_store = evaluator.cocoDt._native_store(evaluator._strict)
@@ -188,30 +204,32 @@ def _classify(
     fp_at = np.flatnonzero(ranked.fp)
     if fp_at.size == 0:
         return kinds, targets
-    offsets, gt_index, values = _core.video_tube_ious(
-        gt_store, dt_store, ranked.store[fp_at].tolist(), [int(c) for c in p.catIds], threads
+    crowd = np.asarray(gt_store.iscrowd) != 0
+
+    # Same category: the prediction's row of its bucket's IoU matrix.
+    K = len(p.catIds)
+    bucket = ranked.video[fp_at] * K + ranked.category[fp_at]
+    bgt = n.bucket_gt_offsets.astype(np.int64)
+    G = bgt[bucket + 1] - bgt[bucket]
+    iou_off = n.iou_offsets.astype(np.int64)
+    cells, column = _ragged(iou_off[bucket] + ranked.position[fp_at] * G, G)
+    owner = np.repeat(np.arange(fp_at.size), G)
+    same_gts = n.bucket_gt_index[np.repeat(bgt[bucket], G) + column].astype(np.int64)
+    same_vals = np.where(crowd[same_gts], -1.0, n.iou_values[cells])
+    starts = np.cumsum(G) - G
+    same_iou, same_gt = _best_per_owner(owner, starts, G, same_vals, same_gts)
+
+    # Other categories of the video; pairs that cannot reach t_b only need to be below it.
+    offsets, other_gts, values = _core.video_tube_ious(
+        gt_store, dt_store, ranked.store[fp_at].tolist(), [int(c) for c in p.catIds], t_b, threads
     )
     offsets = np.asarray(offsets, dtype=np.int64)
-    gt_index = np.asarray(gt_index, dtype=np.int64)
-    gt_cats = np.asarray(gt_store.category_ids)
-    usable = np.asarray(gt_store.iscrowd)[gt_index] == 0
+    other_gts = np.asarray(other_gts, dtype=np.int64)
     lengths = np.diff(offsets)
     owner = np.repeat(np.arange(fp_at.size), lengths)
-    same = np.asarray(dt_store.category_ids)[ranked.store[fp_at]][owner] == gt_cats[gt_index]
+    other_vals = np.where(crowd[other_gts], -1.0, values)
+    other_iou, other_gt = _best_per_owner(owner, offsets[:-1], lengths, other_vals, other_gts)
 
-    def best(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        # Highest IoU per prediction (the first ground truth in file order on ties).
-        vals = np.where(mask & usable, values, -1.0)
-        order = np.lexsort((-vals, owner))
-        iou = np.full(fp_at.size, -1.0)
-        gt = np.full(fp_at.size, -1, dtype=np.int64)
-        has = lengths > 0
-        iou[has] = vals[order][offsets[:-1][has]]
-        gt[has] = gt_index[order][offsets[:-1][has]]
-        return iou, gt
-
-    same_iou, same_gt = best(same)
-    other_iou, other_gt = best(~same)
     cls = other_iou >= t_f
     dup = ~cls & (same_iou >= t_f)
     loc = ~cls & ~dup & (same_iou >= t_b)

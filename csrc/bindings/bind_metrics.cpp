@@ -24,11 +24,12 @@ void register_metrics(py::module_& m) {
   m.def(
       "video_tube_ious",
       [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,
-         std::vector<std::uint32_t> dt_instances, std::vector<std::int64_t> category_ids, int threads) {
+         std::vector<std::uint32_t> dt_instances, std::vector<std::int64_t> category_ids, double floor,
+         int threads) {
         VideoIous ious;
         {
           py::gil_scoped_release release;
-          ious = video_tube_ious(*gt, *dt, dt_instances, category_ids, resolve_threads(threads));
+          ious = video_tube_ious(*gt, *dt, dt_instances, category_ids, floor, resolve_threads(threads));
         }
         const auto pairs = static_cast<py::ssize_t>(ious.values.size());
         const auto rows = static_cast<py::ssize_t>(ious.offsets.size());
@@ -36,9 +37,11 @@ void register_metrics(py::module_& m) {
                               adopt(std::move(ious.gt_index), {pairs}),
                               adopt(std::move(ious.values), {pairs}));
       },
-      py::arg("gt"), py::arg("dt"), py::arg("dt_instances"), py::arg("category_ids"), py::arg("threads") = 0,
+      py::arg("gt"), py::arg("dt"), py::arg("dt_instances"), py::arg("category_ids"), py::arg("floor") = 0.0,
+      py::arg("threads") = 0,
       "For each prediction, its spatio-temporal mask IoU with every ground truth of its video in the given "
-      "categories: (offsets per prediction, ground-truth instances, IoUs).");
+      "categories other than its own: (offsets per prediction, ground-truth instances, IoUs); pairs that "
+      "cannot reach `floor` are reported as 0.");
 
   m.def(
       "min_frame_ious",

@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include "thread_pool.hpp"
+
 namespace ytvis {
 
 namespace {
@@ -145,6 +147,8 @@ std::string location(std::string_view text, std::size_t offset) {
 /// input plus one element's DOM, never a DOM of the whole file.
 class Splitter {
  public:
+  /// `text` should come from padded_text() or read_file(), whose spare capacity
+  /// takes the padding without copying the document.
   Splitter(std::string text, std::string source) : source_(std::move(source)) {
     length_ = text.size();
     text.resize(length_ + simdjson::SIMDJSON_PADDING, '\0');
@@ -177,16 +181,22 @@ class Splitter {
     }
   }
 
-  /// Parses one element's text; valid until the next call.
-  SimdJson::Node parse(std::string_view raw, const std::string& what) {
+  /// Parses one element's text with `parser`; valid until its next parse.
+  /// Thread-safe: only reads the document.
+  SimdJson::Node parse(dom::parser& parser, std::string_view raw, const std::string& what) const {
     dom::element element;
-    const auto error = element_parser_.parse(raw.data(), raw.size()).get(element);
+    const auto error = parser.parse(raw.data(), raw.size()).get(element);
     if (error) {
       throw InputError(source_ + ": " + what + ": not valid JSON at " +
                        location(text_, static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
                        simdjson::error_message(error));
     }
     return SimdJson::Node{element, true};
+  }
+
+  /// Parses one element's text; valid until the next call.
+  SimdJson::Node parse(std::string_view raw, const std::string& what) {
+    return parse(element_parser_, raw, what);
   }
 
   void check(simdjson::error_code error) {
@@ -270,18 +280,64 @@ std::string ondemand_type(ondemand::json_type type) {
   }
 }
 
-/// Walks the raw annotation texts into a store, one element DOM at a time.
-std::shared_ptr<InstanceStore> build(Splitter& splitter, const std::vector<std::string_view>& elements,
+/// Contiguous ranges of elements of roughly equal bytes, about four per thread so
+/// that uneven elements still keep every thread busy.
+std::vector<std::size_t> chunk_bounds(const std::vector<std::string_view>& elements, unsigned threads) {
+  std::vector<std::size_t> bounds{0};
+  if (threads > 1 && elements.size() > 1) {
+    std::size_t total = 0;
+    for (const std::string_view raw : elements) total += raw.size();
+    const std::size_t target = total / (std::size_t{threads} * 4) + 1;
+    std::size_t filled = 0;
+    for (std::size_t i = 0; i + 1 < elements.size(); ++i) {
+      filled += elements[i].size();
+      if (filled >= target) {
+        bounds.push_back(i + 1);
+        filled = 0;
+      }
+    }
+  }
+  bounds.push_back(elements.size());
+  return bounds;
+}
+
+/// Walks the raw annotation texts into a store. Each chunk of elements is parsed
+/// (one small DOM per element), built and summarized by one task into a partial
+/// store; the parts are joined in input order, so the store and the first error
+/// reported are the same whatever the number of threads.
+std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
                                      const std::vector<VideoInfo>& videos, bool results, bool strict,
                                      unsigned threads) {
   try {
-    StoreBuilder<SimdJson> builder(videos, results, strict);
-    builder.store().reserve_text(splitter.input_size());
+    const std::vector<std::size_t> bounds = chunk_bounds(elements, threads);
     const std::string label = results ? "result " : "annotation ";
-    for (std::size_t i = 0; i < elements.size(); ++i) {
-      builder.add(splitter.parse(elements[i], label + std::to_string(i)), i);
+    std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
+    parallel_for(parts.size(), threads, [&](std::size_t c) {
+      dom::parser parser;
+      StoreBuilder<SimdJson> builder(videos, results, strict);
+      std::size_t bytes = 0;
+      for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) bytes += elements[i].size();
+      builder.store().reserve_text(bytes);
+      for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
+        builder.add(splitter.parse(parser, elements[i], label + std::to_string(i)), i);
+      }
+      parts[c] = builder.finish(1, bounds[c]);
+    });
+    if (parts.size() == 1) return parts.front();
+    auto store = std::make_shared<InstanceStore>();
+    std::size_t instances = 0, frames = 0, text_bytes = 0;
+    for (const auto& part : parts) {
+      instances += part->size();
+      frames += part->frames().size();
+      text_bytes += part->text_size();
     }
-    return builder.finish(threads);
+    store->set_label(parts.front()->label());
+    store->reserve(instances, frames, text_bytes);
+    for (auto& part : parts) {
+      store->append(*part);
+      part.reset();  // frees each part's memory as soon as it is copied
+    }
+    return store;
   } catch (const InputError& error) {
     const std::string message = error.what();
     if (message.rfind(splitter.source() + ": ", 0) == 0) throw;
@@ -296,9 +352,18 @@ std::string read_file(const std::string& path) {
   if (!file) throw InputError(path + ": cannot open file: " + std::strerror(errno));
   const std::streamsize size = file.tellg();
   if (size < 0) throw InputError(path + ": cannot read file");
-  std::string content(static_cast<std::size_t>(size), '\0');
+  std::string content;
+  content.reserve(static_cast<std::size_t>(size) + simdjson::SIMDJSON_PADDING);
+  content.resize(static_cast<std::size_t>(size));
   file.seekg(0);
   if (!file.read(content.data(), size)) throw InputError(path + ": read error");
+  return content;
+}
+
+std::string padded_text(std::string_view bytes) {
+  std::string content;
+  content.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
+  content.assign(bytes);
   return content;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store.hpp"
@@ -23,8 +24,12 @@ struct GroundTruthFile {
   std::shared_ptr<InstanceStore> annotations;
 };
 
-/// Reads a whole file; throws InputError naming the path.
+/// Reads a whole file, with spare room for the parser's padding so the text is
+/// never copied; throws InputError naming the path.
 std::string read_file(const std::string& path);
+
+/// A copy of in-memory JSON with the same spare room as read_file's.
+std::string padded_text(std::string_view bytes);
 
 /// Parses ground truth ({"videos", "categories", "annotations", ...}); `source`
 /// names the input in errors. Unknown fields are skipped.

@@ -27,7 +27,8 @@ struct FrameRecord {
   FrameKind kind = FrameKind::absent;
   bool box_present = false;  ///< a box exists for this frame (given, or from the mask)
   bool box_given = false;    ///< the box came from the file, not from the mask
-  std::uint64_t area = 0;    ///< mask area, filled by finalize()
+  bool summarized = false;   ///< area and box already known (the mask came as runs)
+  std::uint64_t area = 0;    ///< mask area, filled when added as runs or by finalize()
   Box box;                   ///< given box, or the mask's box after finalize()
 };
 
@@ -54,16 +55,23 @@ class InstanceStore {
   /// finalize() averages the non-zero mask areas (what loadRes does for results).
   void set_avg_area(double avg_area);
 
-  /// Decodes every compressed frame once (validating it), fills areas and mask
-  /// boxes, and averages mask areas where no `areas` field was given. Throws
-  /// RleError naming the instance position and frame of the first bad mask.
-  void finalize(unsigned threads);
+  /// Decodes every compressed frame not yet summarized (validating it), fills
+  /// areas and mask boxes, and averages mask areas where no `areas` field was
+  /// given. Throws RleError naming the instance's position in the input
+  /// (`first_position` for this store's first instance) and the frame.
+  void finalize(unsigned threads, std::size_t first_position = 0);
+
+  /// Room for the instances, frames and text of stores about to be appended.
+  void reserve(std::size_t instances, std::size_t frames, std::size_t text_bytes);
+  /// Appends every instance of `part` after this store's, in order.
+  void append(const InstanceStore& part);
 
   /// What one instance is called in error messages ("annotation", "result").
   void set_label(std::string label) { label_ = std::move(label); }
   const std::string& label() const { return label_; }
 
   std::size_t size() const { return ids_.size(); }
+  std::size_t text_size() const { return text_.size(); }
   std::size_t frame_count(std::size_t instance) const {
     return frame_offsets_[instance + 1] - frame_offsets_[instance];
   }

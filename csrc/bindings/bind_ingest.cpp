@@ -17,7 +17,7 @@ namespace {
 std::string text_of(py::handle source, std::string& name) {
   if (py::isinstance<py::bytes>(source)) {
     name = "<bytes>";
-    return std::string(py::reinterpret_borrow<py::bytes>(source));
+    return padded_text(std::string_view(py::reinterpret_borrow<py::bytes>(source)));
   }
   name = py::str(py::module_::import("os").attr("fspath")(source));
   py::gil_scoped_release release;

@@ -72,12 +72,9 @@ void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t he
 
 void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
   add_compressed_frame(encode_compressed(counts.data(), counts.size()), height, width);
-  // The runs are at hand and valid: summarize now rather than decode the text again.
-  const RleView runs{height, width, counts.data(), counts.size()};
+  // The runs are at hand and valid: take the area now rather than decode the text again.
   FrameRecord& record = frames_.back();
-  record.area = ytvis::area(runs);
-  record.box = bbox(runs);
-  record.box_present = true;
+  record.area = ytvis::area(RleView{height, width, counts.data(), counts.size()});
   record.summarized = true;
 }
 
@@ -144,11 +141,8 @@ void InstanceStore::finalize(unsigned threads, std::size_t first_position) {
       if (record.kind == FrameKind::absent) continue;
       if (!record.summarized) {
         try {
-          // One pass over the string: validation, area and box, no runs stored.
-          const MaskSummary summary = summarize_compressed(text(record), record.height, record.width);
-          record.area = summary.area;
-          if (!record.box_given) record.box = summary.box;
-          record.box_present = true;
+          // One pass over the string: validation and area, no runs stored.
+          record.area = compressed_area(text(record), record.height, record.width);
           record.summarized = true;
         } catch (const RleError& error) {
           throw RleError(label_ + " " + std::to_string(first_position + instance) + " (id " +
@@ -161,6 +155,20 @@ void InstanceStore::finalize(unsigned threads, std::size_t first_position) {
     if (!avg_area_given_[instance]) {
       avg_areas_[instance] = nonzero_areas.empty() ? 0.0 : numpy_mean(nonzero_areas);
     }
+  });
+}
+
+void InstanceStore::compute_boxes(unsigned threads) {
+  std::call_once(boxes_computed_, [&] {
+    parallel_for(size(), threads, [&](std::size_t instance) {
+      Counts runs;
+      for (std::uint64_t i = frame_offsets_[instance]; i < frame_offsets_[instance + 1]; ++i) {
+        FrameRecord& record = frames_[i];
+        if (record.kind == FrameKind::absent || record.box_given) continue;
+        record.box = bbox(view(record, runs));
+        record.box_present = true;
+      }
+    });
   });
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -25,11 +26,11 @@ struct FrameRecord {
   std::uint32_t height = 0;
   std::uint32_t width = 0;
   FrameKind kind = FrameKind::absent;
-  bool box_present = false;  ///< a box exists for this frame (given, or from the mask)
+  bool box_present = false;  ///< `box` is known: given, or computed from the mask
   bool box_given = false;    ///< the box came from the file, not from the mask
-  bool summarized = false;   ///< area and box already known (the mask came as runs)
+  bool summarized = false;   ///< `area` is known (at once for masks given as runs)
   std::uint64_t area = 0;    ///< mask area, filled when added as runs or by finalize()
-  Box box;                   ///< given box, or the mask's box after finalize()
+  Box box;                   ///< given box, or the mask's box after compute_boxes()
 };
 
 /// Numpy-compatible mean of the values (pairwise summation as numpy's add.reduce
@@ -56,10 +57,15 @@ class InstanceStore {
   void set_avg_area(double avg_area);
 
   /// Decodes every compressed frame not yet summarized (validating it), fills
-  /// areas and mask boxes, and averages mask areas where no `areas` field was
-  /// given. Throws RleError naming the instance's position in the input
+  /// areas, and averages mask areas where no `areas` field was given. Throws RleError naming the instance's
+  /// position in the input
   /// (`first_position` for this store's first instance) and the frame.
   void finalize(unsigned threads, std::size_t first_position = 0);
+
+  /// Fills the box of every mask frame without a given box (pycocotools' toBbox).
+  /// Only box IoU and the Python view need boxes, so they are computed on first
+  /// use rather than at ingest; later calls return at once.
+  void compute_boxes(unsigned threads);
 
   /// Room for the instances, frames and text of stores about to be appended.
   void reserve(std::size_t instances, std::size_t frames, std::size_t text_bytes);
@@ -101,6 +107,7 @@ class InstanceStore {
   std::vector<FrameRecord> frames_;
   std::string text_;
   std::string label_ = "annotation";
+  std::once_flag boxes_computed_;
 };
 
 }  // namespace ytvis

@@ -126,6 +126,10 @@ void register_eval(py::module_& m) {
         {
           py::gil_scoped_release release;
           const unsigned workers = resolve_threads(threads);
+          if (type == IouType::bbox) {
+            gt->compute_boxes(workers);
+            dt->compute_boxes(workers);
+          }
           result->buckets =
               make_buckets(*gt, *dt, video_ids, category_ids, use_cats, static_cast<std::size_t>(max_dets));
           result->ious = compute_ious(*gt, *dt, result->buckets, type, workers);

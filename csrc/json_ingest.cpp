@@ -2,9 +2,6 @@
 
 #include <simdjson.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <limits>
 #include <optional>
 
@@ -147,16 +144,11 @@ std::string location(std::string_view text, std::size_t offset) {
 /// input plus one element's DOM, never a DOM of the whole file.
 class Splitter {
  public:
-  /// `text` should come from padded_text() or read_file(), whose spare capacity
-  /// takes the padding without copying the document.
-  Splitter(std::string text, std::string source) : source_(std::move(source)) {
-    length_ = text.size();
-    text.resize(length_ + simdjson::SIMDJSON_PADDING, '\0');
-    text_ = std::move(text);
-  }
+  Splitter(JsonText text, std::string source) : source_(std::move(source)), text_(std::move(text)) {}
 
   ondemand::document& open() {
-    check(parser_.iterate(simdjson::padded_string_view(text_.data(), length_, text_.size())).get(document_));
+    check(parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
+              .get(document_));
     return document_;
   }
 
@@ -181,14 +173,22 @@ class Splitter {
     }
   }
 
+  /// Frees the On-Demand parser's index of the whole document once every element
+  /// has been found (it takes about four bytes per structural character).
+  void finish_splitting() {
+    document_ = ondemand::document();
+    parser_ = ondemand::parser();
+  }
+
   /// Parses one element's text with `parser`; valid until its next parse.
   /// Thread-safe: only reads the document.
   SimdJson::Node parse(dom::parser& parser, std::string_view raw, const std::string& what) const {
     dom::element element;
-    const auto error = parser.parse(raw.data(), raw.size()).get(element);
+    // The element lies inside the padded input, so the parser reads it in place.
+    const auto error = parser.parse(raw.data(), raw.size(), false).get(element);
     if (error) {
       throw InputError(source_ + ": " + what + ": not valid JSON at " +
-                       location(text_, static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
+                       location(text_.view(), static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
                        simdjson::error_message(error));
     }
     return SimdJson::Node{element, true};
@@ -204,18 +204,17 @@ class Splitter {
     std::string where;
     const char* at = nullptr;
     if (document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
-      where = " at " + location(text_, static_cast<std::size_t>(at - text_.data()));
+      where = " at " + location(text_.view(), static_cast<std::size_t>(at - text_.data()));
     }
     throw InputError(source_ + ": not valid JSON" + where + ": " + simdjson::error_message(error));
   }
 
   const std::string& source() const { return source_; }
-  std::size_t input_size() const { return length_; }
+  const JsonText& text() const { return text_; }
 
  private:
   std::string source_;
-  std::string text_;
-  std::size_t length_ = 0;
+  JsonText text_;
   ondemand::parser parser_;
   ondemand::document document_;
   dom::parser element_parser_;
@@ -322,20 +321,23 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
         builder.add(splitter.parse(parser, elements[i], label + std::to_string(i)), i);
       }
       parts[c] = builder.finish(1, bounds[c]);
+      if (bounds[c + 1] > bounds[c]) {
+        const std::string_view last = elements[bounds[c + 1] - 1];
+        splitter.text().release(elements[bounds[c]].data(), last.data() + last.size());
+      }
     });
     if (parts.size() == 1) return parts.front();
     auto store = std::make_shared<InstanceStore>();
-    std::size_t instances = 0, frames = 0, text_bytes = 0;
+    std::size_t instances = 0, frames = 0;
     for (const auto& part : parts) {
       instances += part->size();
       frames += part->frames().size();
-      text_bytes += part->text_size();
     }
     store->set_label(parts.front()->label());
-    store->reserve(instances, frames, text_bytes);
+    store->reserve(instances, frames);
     for (auto& part : parts) {
-      store->append(*part);
-      part.reset();  // frees each part's memory as soon as it is copied
+      store->append(std::move(*part));
+      part.reset();
     }
     return store;
   } catch (const InputError& error) {
@@ -347,28 +349,7 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file) throw InputError(path + ": cannot open file: " + std::strerror(errno));
-  const std::streamsize size = file.tellg();
-  if (size < 0) throw InputError(path + ": cannot read file");
-  std::string content;
-  content.reserve(static_cast<std::size_t>(size) + simdjson::SIMDJSON_PADDING);
-  content.resize(static_cast<std::size_t>(size));
-  file.seekg(0);
-  if (!file.read(content.data(), size)) throw InputError(path + ": read error");
-  return content;
-}
-
-std::string padded_text(std::string_view bytes) {
-  std::string content;
-  content.reserve(bytes.size() + simdjson::SIMDJSON_PADDING);
-  content.assign(bytes);
-  return content;
-}
-
-GroundTruthFile read_ground_truth(std::string text, const std::string& source, bool strict,
-                                  unsigned threads) {
+GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool strict, unsigned threads) {
   Splitter splitter(std::move(text), source);
   ondemand::document& doc = splitter.open();
   ondemand::json_type root_type = ondemand::json_type::null;
@@ -408,6 +389,7 @@ GroundTruthFile read_ground_truth(std::string text, const std::string& source, b
     target->clear();
     splitter.elements(value, [&](std::size_t, std::string_view raw) { target->push_back(raw); });
   }
+  splitter.finish_splitting();
   GroundTruthFile gt;
   for (std::size_t i = 0; i < videos.size(); ++i) {
     const std::string where = source + ": video " + std::to_string(i);
@@ -423,7 +405,7 @@ GroundTruthFile read_ground_truth(std::string text, const std::string& source, b
   return gt;
 }
 
-std::shared_ptr<InstanceStore> read_results(std::string text, const std::string& source,
+std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
                                             unsigned threads) {
   Splitter splitter(std::move(text), source);
@@ -437,6 +419,7 @@ std::shared_ptr<InstanceStore> read_results(std::string text, const std::string&
   splitter.check(doc.get_array().get(root));
   std::vector<std::string_view> elements;
   splitter.elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
+  splitter.finish_splitting();
   return build(splitter, elements, videos, true, strict, threads);
 }
 

@@ -61,9 +61,11 @@ void InstanceStore::add_absent_frame() {
 void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::compressed;
-  record.begin = text_.size();
-  text_.append(text);
-  record.end = text_.size();
+  std::string& block = texts_.back();
+  record.block = static_cast<std::uint32_t>(texts_.size() - 1);
+  record.begin = block.size();
+  block.append(text);
+  record.end = block.size();
   record.height = height;
   record.width = width;
   frames_.push_back(record);
@@ -78,7 +80,7 @@ void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height,
   record.summarized = true;
 }
 
-void InstanceStore::reserve(std::size_t instances, std::size_t frames, std::size_t text_bytes) {
+void InstanceStore::reserve(std::size_t instances, std::size_t frames) {
   ids_.reserve(instances);
   video_ids_.reserve(instances);
   category_ids_.reserve(instances);
@@ -88,10 +90,9 @@ void InstanceStore::reserve(std::size_t instances, std::size_t frames, std::size
   avg_area_given_.reserve(instances);
   frame_offsets_.reserve(instances + 1);
   frames_.reserve(frames);
-  text_.reserve(text_bytes);
 }
 
-void InstanceStore::append(const InstanceStore& part) {
+void InstanceStore::append(InstanceStore&& part) {
   const auto extend = [](auto& into, const auto& from) { into.insert(into.end(), from.begin(), from.end()); };
   extend(ids_, part.ids_);
   extend(video_ids_, part.video_ids_);
@@ -100,18 +101,17 @@ void InstanceStore::append(const InstanceStore& part) {
   extend(iscrowd_, part.iscrowd_);
   extend(avg_areas_, part.avg_areas_);
   extend(avg_area_given_, part.avg_area_given_);
-  const std::uint64_t frame_base = frames_.size(), text_base = text_.size();
+  const std::uint64_t frame_base = frames_.size();
   for (std::size_t i = 1; i < part.frame_offsets_.size(); ++i) {
     frame_offsets_.push_back(frame_base + part.frame_offsets_[i]);
   }
+  // Offsets stay valid: the part's blocks keep their text and only get new numbers.
+  const auto block_base = static_cast<std::uint32_t>(texts_.size());
   for (FrameRecord record : part.frames_) {
-    if (record.kind != FrameKind::absent) {
-      record.begin += text_base;
-      record.end += text_base;
-    }
+    record.block += block_base;
     frames_.push_back(record);
   }
-  text_.append(part.text_);
+  for (std::string& block : part.texts_) texts_.push_back(std::move(block));
 }
 
 void InstanceStore::set_given_box(std::size_t frame, const Box& box) {

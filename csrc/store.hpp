@@ -21,11 +21,12 @@ enum class FrameKind : std::uint8_t {
 };
 
 struct FrameRecord {
-  std::uint64_t begin = 0;  ///< into the store's text
+  std::uint64_t begin = 0;  ///< into the store's text block `block`
   std::uint64_t end = 0;
   std::uint32_t height = 0;
   std::uint32_t width = 0;
   FrameKind kind = FrameKind::absent;
+  std::uint32_t block = 0;
   bool box_present = false;  ///< `box` is known: given, or computed from the mask
   bool box_given = false;    ///< the box came from the file, not from the mask
   bool summarized = false;   ///< `area` is known (at once for masks given as runs)
@@ -46,7 +47,7 @@ class InstanceStore {
   void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
   /// Room for `bytes` of compressed masks, so the text never moves while growing
   /// (untouched capacity costs no resident memory).
-  void reserve_text(std::size_t bytes) { text_.reserve(bytes); }
+  void reserve_text(std::size_t bytes) { texts_.back().reserve(bytes); }
   /// Stores decoded runs (uncompressed RLE, polygons) compressed: a quarter of
   /// the memory, and one representation for every later stage.
   void add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
@@ -67,17 +68,17 @@ class InstanceStore {
   /// use rather than at ingest; later calls return at once.
   void compute_boxes(unsigned threads);
 
-  /// Room for the instances, frames and text of stores about to be appended.
-  void reserve(std::size_t instances, std::size_t frames, std::size_t text_bytes);
-  /// Appends every instance of `part` after this store's, in order.
-  void append(const InstanceStore& part);
+  /// Room for the instances and frames of stores about to be appended.
+  void reserve(std::size_t instances, std::size_t frames);
+  /// Appends every instance of `part` after this store's, in order. The part's
+  /// text blocks are moved over, not copied.
+  void append(InstanceStore&& part);
 
   /// What one instance is called in error messages ("annotation", "result").
   void set_label(std::string label) { label_ = std::move(label); }
   const std::string& label() const { return label_; }
 
   std::size_t size() const { return ids_.size(); }
-  std::size_t text_size() const { return text_.size(); }
   std::size_t frame_count(std::size_t instance) const {
     return frame_offsets_[instance + 1] - frame_offsets_[instance];
   }
@@ -96,7 +97,7 @@ class InstanceStore {
   const std::vector<std::uint64_t>& frame_offsets() const { return frame_offsets_; }
   const std::vector<FrameRecord>& frames() const { return frames_; }
   std::string_view text(const FrameRecord& record) const {
-    return std::string_view(text_).substr(record.begin, record.end - record.begin);
+    return std::string_view(texts_[record.block]).substr(record.begin, record.end - record.begin);
   }
 
  private:
@@ -105,7 +106,8 @@ class InstanceStore {
   std::vector<std::uint8_t> avg_area_given_;
   std::vector<std::uint64_t> frame_offsets_{0};
   std::vector<FrameRecord> frames_;
-  std::string text_;
+  std::vector<std::string> texts_ =
+      std::vector<std::string>(1);  ///< compressed masks; frames add to the last block
   std::string label_ = "annotation";
   std::once_flag boxes_computed_;
 };

@@ -147,8 +147,13 @@ class Splitter {
   Splitter(JsonText text, std::string source) : source_(std::move(source)), text_(std::move(text)) {}
 
   ondemand::document& open() {
+    const std::string_view text = text_.view();
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      throw InputError(source_ + ": not valid JSON: the document is empty");
+    }
     check(parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
               .get(document_));
+    opened_ = true;
     return document_;
   }
 
@@ -176,6 +181,7 @@ class Splitter {
   /// Frees the On-Demand parser's index of the whole document once every element
   /// has been found (it takes about four bytes per structural character).
   void finish_splitting() {
+    opened_ = false;
     document_ = ondemand::document();
     parser_ = ondemand::parser();
   }
@@ -203,7 +209,7 @@ class Splitter {
     if (!error) return;
     std::string where;
     const char* at = nullptr;
-    if (document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
+    if (opened_ && document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
       where = " at " + location(text_.view(), static_cast<std::size_t>(at - text_.data()));
     }
     throw InputError(source_ + ": not valid JSON" + where + ": " + simdjson::error_message(error));
@@ -215,6 +221,7 @@ class Splitter {
  private:
   std::string source_;
   JsonText text_;
+  bool opened_ = false;  ///< document_ refers to the text (for error locations)
   ondemand::parser parser_;
   ondemand::document document_;
   dom::parser element_parser_;

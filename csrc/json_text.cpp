@@ -76,13 +76,24 @@ JsonText JsonText::from_file(const std::string& path) {
       return text;
     }
   }
-#endif
-  // Not a regular file (a pipe, say), empty, or no mmap: read it.
+  // Not a regular file (a pipe, say) or empty: read what the descriptor gives.
+  std::string content;
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t got = ::read(file.fd, buffer, sizeof buffer);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw InputError(path + ": read error: " + std::strerror(errno));
+    if (got == 0) break;
+    content.append(buffer, static_cast<std::size_t>(got));
+  }
+  return from_bytes(content);
+#else
   std::ifstream stream(path, std::ios::binary);
   if (!stream) throw InputError(path + ": cannot open file: " + std::strerror(errno));
   std::string content((std::istreambuf_iterator<char>(stream)), std::istreambuf_iterator<char>());
   if (stream.bad()) throw InputError(path + ": read error");
   return from_bytes(content);
+#endif
 }
 
 JsonText::JsonText(JsonText&& other) noexcept {

@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .evaluation import evaluate
 from .params import Params
 from .result import STAT_KEYS, EvalResult
+from .streaming import VideoEvaluator
 from .ytvos import YTVIS, YTVOS
 from .ytvoseval import YTVISeval, YTVOSeval
 
@@ -31,6 +32,7 @@ __all__ = [
     "YTVIS",
     "YTVOS",
     "EvalResult",
+    "VideoEvaluator",
     "Params",
     "YTVISeval",
     "YTVOSeval",

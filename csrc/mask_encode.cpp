@@ -6,7 +6,9 @@ namespace ytvis {
 
 namespace {
 
-inline bool foreground(std::uint8_t value) { return value != 0; }
+inline bool foreground(std::uint8_t value) {
+  return value != 0;
+}
 
 inline std::uint64_t load_word(const std::uint8_t* at) {
   std::uint64_t word;

@@ -49,15 +49,16 @@ InstanceStore encode_predictions(const DenseMasks& masks, std::int64_t video_id,
 }
 
 PredictionIous prediction_ious(const InstanceStore& gt, const InstanceStore& dt,
-                               const std::vector<std::int64_t>& category_ids, IouType type, unsigned threads) {
+                               const std::vector<std::int64_t>& category_ids, IouType type,
+                               unsigned threads) {
   std::vector<std::int64_t> video_ids;
   std::unordered_set<std::int64_t> seen;
   for (std::int64_t video : dt.video_ids()) {
     if (seen.insert(video).second) video_ids.push_back(video);
   }
   // No maxDets cut: the cut happens when the whole bucket is known.
-  const BucketLayout buckets = make_buckets(gt, dt, video_ids, category_ids, true,
-                                            std::numeric_limits<std::size_t>::max());
+  const BucketLayout buckets =
+      make_buckets(gt, dt, video_ids, category_ids, true, std::numeric_limits<std::size_t>::max());
   const BucketIous ious = compute_ious(gt, dt, buckets, type, threads);
 
   std::vector<std::uint64_t> row_length(dt.size(), 0);
@@ -82,8 +83,8 @@ PredictionIous prediction_ious(const InstanceStore& gt, const InstanceStore& dt,
 }
 
 InstanceStore attribute_store(const std::vector<std::int64_t>& video_ids,
-                              const std::vector<std::int64_t>& category_ids, const std::vector<double>& scores,
-                              const std::vector<double>& avg_areas) {
+                              const std::vector<std::int64_t>& category_ids,
+                              const std::vector<double>& scores, const std::vector<double>& avg_areas) {
   const std::size_t n = video_ids.size();
   if (category_ids.size() != n || scores.size() != n || avg_areas.size() != n) {
     throw InputError("prediction attributes must all have one entry per prediction");

@@ -44,8 +44,8 @@ PredictionIous prediction_ious(const InstanceStore& gt, const InstanceStore& dt,
 /// Predictions known by their attributes only (ids numbered from 1 as loadRes
 /// does, no frames): what matching and accumulation read.
 InstanceStore attribute_store(const std::vector<std::int64_t>& video_ids,
-                              const std::vector<std::int64_t>& category_ids, const std::vector<double>& scores,
-                              const std::vector<double>& avg_areas);
+                              const std::vector<std::int64_t>& category_ids,
+                              const std::vector<double>& scores, const std::vector<double>& avg_areas);
 
 /// The IoU matrices of `buckets` assembled from per-prediction rows (`row_offsets`
 /// indexes `values` by prediction). Throws InputError where a row's length is not

@@ -4,7 +4,6 @@ bit for bit, however the predictions are split, merged and ordered across videos
 from __future__ import annotations
 
 import pickle
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,10 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pycocotools import mask as mask_utils
 from reference import run_reference
+from streaming_data import VideoPredictions, assert_same, per_video, results_file
 from synth import make_dataset
 
 import ytvis_fast
-from ytvis_fast import EvalResult, VideoEvaluator
+from ytvis_fast import VideoEvaluator
 
 # Options a strict results file can hold (full-length lists, masks of the video's size).
 STRICT_OPTIONS = (
@@ -34,71 +34,6 @@ STRICT_OPTIONS = (
     "all_zero_masks",
     "float_areas",
 )
-
-
-@dataclass
-class VideoPredictions:
-    video_id: int
-    masks: np.ndarray  # (N, T, H, W) bool
-    segmentations: list[list[Any]]  # as in the results, None where absent
-    scores: np.ndarray
-    labels: np.ndarray
-
-
-def per_video(gt: dict[str, Any], results: list[dict[str, Any]]) -> list[VideoPredictions]:
-    """The results grouped by video (first appearance order), in file order inside one."""
-    videos = {v["id"]: v for v in gt["videos"]}
-    grouped: dict[int, list[dict[str, Any]]] = {}
-    for r in results:
-        grouped.setdefault(r["video_id"], []).append(r)
-    out = []
-    for video_id, rs in grouped.items():
-        v = videos[video_id]
-        masks = np.zeros((len(rs), v["length"], v["height"], v["width"]), dtype=bool)
-        for i, r in enumerate(rs):
-            for f, seg in enumerate(r["segmentations"]):
-                if seg:
-                    masks[i, f] = mask_utils.decode(seg).astype(bool)
-        out.append(
-            VideoPredictions(
-                video_id,
-                masks,
-                [r["segmentations"] for r in rs],
-                np.array([r["score"] for r in rs]),
-                np.array([r["category_id"] for r in rs]),
-            )
-        )
-    return out
-
-
-def results_file(videos: list[VideoPredictions]) -> list[dict[str, Any]]:
-    """A results list holding exactly the dense masks (every frame as pycocotools RLE)."""
-    results = []
-    for v in videos:
-        _, frames, h, w = v.masks.shape
-        for i in range(len(v.scores)):
-            segs = []
-            for f in range(frames):
-                rle = mask_utils.encode(np.asfortranarray(v.masks[i, f].view(np.uint8)))
-                segs.append({"size": [h, w], "counts": rle["counts"].decode()})
-            results.append(
-                {
-                    "video_id": v.video_id,
-                    "category_id": int(v.labels[i]),
-                    "score": float(v.scores[i]),
-                    "segmentations": segs,
-                }
-            )
-    return results
-
-
-def assert_same(actual: EvalResult, expected: EvalResult) -> None:
-    assert actual.stats == expected.stats
-    for key in ("precision", "recall", "scores"):
-        a, e = getattr(actual, key), getattr(expected, key)
-        assert a.shape == e.shape and np.array_equal(a, e), key
-    assert actual.category_ids == expected.category_ids
-    assert actual.params["vidIds"] == expected.params["vidIds"]
 
 
 def dataset(seed: int, **options: bool) -> tuple[dict[str, Any], list[VideoPredictions]]:
@@ -253,6 +188,7 @@ def test_buffer_protocol_input() -> None:
 
 def test_cpu_torch_tensors_are_read_in_place() -> None:
     import torch
+
     from ytvis_fast.streaming import _as_mask_array
 
     gt, videos = dataset(2)
@@ -284,7 +220,9 @@ class FakeCudaTensor:
 )
 def test_native_encoding_equals_pycocotools(h: int, w: int, seed: int, density: float) -> None:
     rng = np.random.default_rng(seed)
-    masks = (rng.random((2, 3, h, w)) < density).astype(np.uint8) * rng.integers(1, 256, (2, 3, h, w))
+    masks = (rng.random((2, 3, h, w)) < density).astype(np.uint8) * rng.integers(
+        1, 256, (2, 3, h, w)
+    )
     masks = masks.astype(np.uint8)
     gt = {
         "videos": [{"id": 7, "height": h, "width": w, "length": 3}],
@@ -295,7 +233,8 @@ def test_native_encoding_equals_pycocotools(h: int, w: int, seed: int, density: 
                 "video_id": 7,
                 "category_id": 1,
                 "segmentations": [
-                    {"size": [h, w], "counts": ytvis_fast._core.rle_encode(m != 0)} for m in masks[0]
+                    {"size": [h, w], "counts": ytvis_fast._core.rle_encode(m != 0)}
+                    for m in masks[0]
                 ],
                 "areas": [int((m != 0).sum()) for m in masks[0]],
             }
@@ -349,7 +288,7 @@ def test_bad_updates_are_clear_errors(small: tuple[VideoEvaluator, VideoPredicti
         evaluator.update(vid, masks, scores, np.full_like(labels, 99))
     with pytest.raises(TypeError, match="labels must be integers"):
         evaluator.update(vid, masks, scores, labels.astype(float))
-    with pytest.raises(ValueError, match="GPU .*cpu()"):
+    with pytest.raises(ValueError, match=r"GPU .*\.cpu\(\)"):
         evaluator.update(vid, FakeCudaTensor(), scores, labels)
     with pytest.raises(TypeError, match="buffer protocol"):
         evaluator.update(vid, masks.tolist(), scores, labels)
@@ -382,5 +321,5 @@ def test_bad_merges_are_clear_errors(small: tuple[VideoEvaluator, VideoPredictio
 def test_sync_without_a_process_group_is_an_error(
     small: tuple[VideoEvaluator, VideoPredictions],
 ) -> None:
-    with pytest.raises(RuntimeError, match="initialised torch.distributed process group"):
+    with pytest.raises(RuntimeError, match=r"initialised torch\.distributed process group"):
         small[0].sync()

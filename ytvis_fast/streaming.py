@@ -145,7 +145,9 @@ class VideoEvaluator:
         """
         video = self._check_video(video_id)
         if isinstance(segmentations, (str, bytes)) or not hasattr(segmentations, "__len__"):
-            raise TypeError(f"video {video}: segmentations must be a list with one entry per prediction")
+            raise TypeError(
+                f"video {video}: segmentations must be a list with one entry per prediction"
+            )
         n = len(segmentations)
         score_values, label_values = self._check_predictions(video, n, scores, labels)
         if n == 0:
@@ -189,7 +191,8 @@ class VideoEvaluator:
         bad = np.flatnonzero(~np.isfinite(score_values))
         if bad.size:
             raise ValueError(
-                f"video {video}, prediction {int(bad[0])}: score {score_values[bad[0]]} is not finite"
+                f"video {video}, prediction {int(bad[0])}: "
+                f"score {score_values[bad[0]]} is not finite"
             )
         unknown = [int(c) for c in label_values.tolist() if c not in self._category_set]
         if unknown:
@@ -262,7 +265,9 @@ class VideoEvaluator:
             "format": STATE_FORMAT,
             "iou_type": self.iou_type,
             "gt_fingerprint": self._fingerprint,
-            "video_ids": _concat([np.full(len(c.scores), v, np.int64) for v, c in chunks], np.int64),
+            "video_ids": _concat(
+                [np.full(len(c.scores), v, np.int64) for v, c in chunks], np.int64
+            ),
             "labels": _concat([c.labels for _, c in chunks], np.int64),
             "scores": _concat([c.scores for _, c in chunks], np.float64),
             "areas": _concat([c.areas for _, c in chunks], np.float64),

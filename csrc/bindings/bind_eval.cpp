@@ -166,8 +166,9 @@ void register_eval(py::module_& m) {
       "evaluate_rows",
       [](std::shared_ptr<InstanceStore> gt, const Int64s& dt_video_ids, const Int64s& dt_category_ids,
          const Doubles& dt_scores, const Doubles& dt_areas, const UInt64s& iou_row_offsets,
-         const Doubles& iou_values, std::vector<std::int64_t> video_ids, std::vector<std::int64_t> category_ids,
-         bool use_cats, Doubles iou_thresholds, Doubles area_ranges, std::int64_t max_dets, int threads) {
+         const Doubles& iou_values, std::vector<std::int64_t> video_ids,
+         std::vector<std::int64_t> category_ids, bool use_cats, Doubles iou_thresholds, Doubles area_ranges,
+         std::int64_t max_dets, int threads) {
         if (max_dets < 0) throw py::value_error("maxDets must be non-negative");
         if (!use_cats) throw py::value_error("IoU rows are per category: useCats must be 1");
         const std::vector<std::array<double, 2>> ranges = area_ranges_of(area_ranges);

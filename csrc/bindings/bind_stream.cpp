@@ -33,8 +33,8 @@ std::vector<T> to_vector(const Array& array) {
 }
 
 /// (mean areas, IoU row offsets, IoU values) of the predictions of `dt`.
-py::tuple rows_of(const InstanceStore& gt, const InstanceStore& dt, const std::vector<std::int64_t>& categories,
-                  IouType type, unsigned threads) {
+py::tuple rows_of(const InstanceStore& gt, const InstanceStore& dt,
+                  const std::vector<std::int64_t>& categories, IouType type, unsigned threads) {
   PredictionIous rows;
   {
     py::gil_scoped_release release;
@@ -98,7 +98,8 @@ void register_stream(py::module_& m) {
          const std::string& iou_type, int threads) {
         return rows_of(gt, dt, category_ids, parse_iou_type(iou_type), resolve_threads(threads));
       },
-      py::arg("gt"), py::arg("dt"), py::arg("category_ids"), py::arg("iou_type") = "segm", py::arg("threads") = 0,
+      py::arg("gt"), py::arg("dt"), py::arg("category_ids"), py::arg("iou_type") = "segm",
+      py::arg("threads") = 0,
       "Per prediction of a store: its mean area, and its IoU row against the ground truth of its (video, "
       "category) (row offsets, values).");
 }

@@ -3,6 +3,7 @@ bit for bit, however the predictions are split, merged and ordered across videos
 
 from __future__ import annotations
 
+import json
 import pickle
 from typing import Any
 
@@ -323,3 +324,21 @@ def test_sync_without_a_process_group_is_an_error(
 ) -> None:
     with pytest.raises(RuntimeError, match=r"initialised torch\.distributed process group"):
         small[0].sync()
+
+
+def test_results_files_as_shards_with_videos_interleaved(tmp_path: Any) -> None:
+    gt, results = make_dataset(12, n_videos=6, ties=True, many_predictions=True)
+    by_video: dict[int, list[dict[str, Any]]] = {}
+    for r in results:
+        by_video.setdefault(r["video_id"], []).append(r)
+    interleaved = []  # round robin over the videos, order kept inside each
+    while any(by_video.values()):
+        for rs in by_video.values():
+            if rs:
+                interleaved.append(rs.pop(0))
+    paths = []
+    for i, part in enumerate((interleaved[:40], interleaved[40:])):
+        paths.append(tmp_path / f"part{i}.json")
+        paths[-1].write_text(json.dumps(part))
+    assert_same(ytvis_fast.evaluate(gt, paths), ytvis_fast.evaluate(gt, interleaved))
+    assert_same(ytvis_fast.evaluate(gt, paths), ytvis_fast.evaluate(gt, results))

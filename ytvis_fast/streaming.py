@@ -331,17 +331,22 @@ class VideoEvaluator:
         unknown = set(video_ids.tolist()) - set(self._videos)
         if unknown:
             raise ValueError(f"state holds video {min(unknown)}, not a video of the ground truth")
-        starts = np.concatenate([[0], np.cumsum(lengths)])
+        starts = np.concatenate([[0], np.cumsum(lengths)])[:-1]
+        # A stable sort by video keeps the order inside each video.
+        order = np.argsort(video_ids, kind="stable")
+        groups = np.split(order, np.flatnonzero(np.diff(video_ids[order])) + 1) if n else []
         out: dict[int, _Chunk] = {}
-        for video in dict.fromkeys(video_ids.tolist()):
-            rows = np.flatnonzero(video_ids == video)
-            picked = [ious[starts[i] : starts[i + 1]] for i in rows]
-            out[int(video)] = _Chunk(
+        for rows in groups:
+            row_lengths = lengths[rows]
+            # Positions of the IoU values of `rows`, row after row.
+            first = np.repeat(starts[rows] - np.cumsum(row_lengths) + row_lengths, row_lengths)
+            picked = first + np.arange(int(row_lengths.sum()), dtype=np.int64)
+            out[int(video_ids[rows[0]])] = _Chunk(
                 labels=labels[rows],
                 scores=scores[rows],
                 areas=areas[rows],
-                iou_lengths=lengths[rows],
-                ious=_concat(picked, np.float64),
+                iou_lengths=row_lengths,
+                ious=ious[picked],
             )
         return out
 

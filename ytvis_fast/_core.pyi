@@ -110,7 +110,6 @@ def evaluate(
     iou_type: str = "segm",
     threads: int = 0,
 ) -> Evaluation: ...
-
 def evaluate_rows(
     gt: InstanceStore,
     dt_video_ids: npt.ArrayLike,

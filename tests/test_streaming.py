@@ -153,8 +153,17 @@ def test_state_round_trip_and_size() -> None:
     state = evaluator.state_dict()
     n = len(evaluator)
     assert state["scores"].shape == (n,)
-    # Per prediction a few numbers and one IoU per ground truth of its category.
-    assert state["ious"].size <= n * len(gt["annotations"])
+    # Per prediction a few numbers and one IoU per ground truth of its video and
+    # category: nothing that grows with frames or pixels.
+    gt_count: dict[tuple[int, int], int] = {}
+    for ann in gt["annotations"]:
+        key = (ann["video_id"], ann["category_id"])
+        gt_count[key] = gt_count.get(key, 0) + 1
+    expected = [gt_count.get((v.video_id, int(c)), 0) for v in videos for c in v.labels]
+    assert sorted(state["iou_lengths"].tolist()) == sorted(expected)
+    assert state["ious"].size == sum(expected)
+    for key in ("video_ids", "labels", "scores", "areas", "iou_lengths"):
+        assert state[key].shape == (n,), key
     restored = VideoEvaluator(gt)
     restored.load_state_dict(pickle.loads(pickle.dumps(state)))
     assert_same(restored.compute(), evaluator.compute())

@@ -10,9 +10,9 @@
 
 namespace ytvis {
 
-InstanceStore encode_predictions(const DenseMasks& masks, std::int64_t video_id,
-                                 const std::vector<std::int64_t>& category_ids,
-                                 const std::vector<double>& scores, unsigned threads) {
+std::unique_ptr<InstanceStore> encode_predictions(const DenseMasks& masks, std::int64_t video_id,
+                                                  const std::vector<std::int64_t>& category_ids,
+                                                  const std::vector<double>& scores, unsigned threads) {
   if (category_ids.size() != masks.instances || scores.size() != masks.instances) {
     throw InputError("encode_predictions(): one category and one score per instance are required");
   }
@@ -32,19 +32,19 @@ InstanceStore encode_predictions(const DenseMasks& masks, std::int64_t video_id,
     }
     encoded[i] = encode_compressed(counts.data(), counts.size());
   });
-  InstanceStore store;
-  store.set_label("prediction");
+  auto store = std::make_unique<InstanceStore>();
+  store->set_label("prediction");
   std::size_t text_bytes = 0;
   for (const std::string& text : encoded) text_bytes += text.size();
-  store.reserve_text(text_bytes);
+  store->reserve(masks.instances, frame_count, text_bytes);
   for (std::size_t instance = 0; instance < masks.instances; ++instance) {
-    store.begin_instance(static_cast<std::int64_t>(instance) + 1, video_id, category_ids[instance],
-                         scores[instance], 0.0);
+    store->begin_instance(static_cast<std::int64_t>(instance) + 1, video_id, category_ids[instance],
+                          scores[instance], 0.0);
     for (std::size_t frame = 0; frame < masks.frames; ++frame) {
-      store.add_compressed_frame(encoded[instance * masks.frames + frame], masks.height, masks.width);
+      store->add_compressed_frame(encoded[instance * masks.frames + frame], masks.height, masks.width);
     }
   }
-  store.finalize(threads);
+  store->finalize(threads);
   return store;
 }
 
@@ -82,18 +82,20 @@ PredictionIous prediction_ious(const InstanceStore& gt, const InstanceStore& dt,
   return out;
 }
 
-InstanceStore attribute_store(const std::vector<std::int64_t>& video_ids,
-                              const std::vector<std::int64_t>& category_ids,
-                              const std::vector<double>& scores, const std::vector<double>& avg_areas) {
+std::unique_ptr<InstanceStore> attribute_store(const std::vector<std::int64_t>& video_ids,
+                                               const std::vector<std::int64_t>& category_ids,
+                                               const std::vector<double>& scores,
+                                               const std::vector<double>& avg_areas) {
   const std::size_t n = video_ids.size();
   if (category_ids.size() != n || scores.size() != n || avg_areas.size() != n) {
     throw InputError("prediction attributes must all have one entry per prediction");
   }
-  InstanceStore store;
-  store.set_label("prediction");
+  auto store = std::make_unique<InstanceStore>();
+  store->set_label("prediction");
+  store->reserve(n, 0, 0);
   for (std::size_t i = 0; i < n; ++i) {
-    store.begin_instance(static_cast<std::int64_t>(i) + 1, video_ids[i], category_ids[i], scores[i], 0.0);
-    store.set_avg_area(avg_areas[i]);
+    store->begin_instance(static_cast<std::int64_t>(i) + 1, video_ids[i], category_ids[i], scores[i], 0.0);
+    store->set_avg_area(avg_areas[i]);
   }
   return store;
 }

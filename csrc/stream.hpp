@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "buckets.hpp"
@@ -26,13 +27,13 @@ struct DenseMasks {
 /// Encodes every frame of `masks` (threads across instances and frames) into a
 /// finalized prediction store for `video_id`: one instance per mask, with the
 /// given categories and scores, every frame present, areas and boxes filled.
-InstanceStore encode_predictions(const DenseMasks& masks, std::int64_t video_id,
-                                 const std::vector<std::int64_t>& category_ids,
-                                 const std::vector<double>& scores, unsigned threads);
+std::unique_ptr<InstanceStore> encode_predictions(const DenseMasks& masks, std::int64_t video_id,
+                                                  const std::vector<std::int64_t>& category_ids,
+                                                  const std::vector<double>& scores, unsigned threads);
 
 /// Per prediction of `dt`, in store order, its IoU against every ground truth of
 /// its (video, category) bucket, in bucket order (empty for a category outside
-/// `category_ids`).
+/// `category_ids`). Box IoU needs compute_boxes() done on both stores first.
 struct PredictionIous {
   std::vector<std::uint64_t> row_offsets{0};  ///< size dt.size() + 1
   std::vector<double> values;
@@ -43,9 +44,10 @@ PredictionIous prediction_ious(const InstanceStore& gt, const InstanceStore& dt,
 
 /// Predictions known by their attributes only (ids numbered from 1 as loadRes
 /// does, no frames): what matching and accumulation read.
-InstanceStore attribute_store(const std::vector<std::int64_t>& video_ids,
-                              const std::vector<std::int64_t>& category_ids,
-                              const std::vector<double>& scores, const std::vector<double>& avg_areas);
+std::unique_ptr<InstanceStore> attribute_store(const std::vector<std::int64_t>& video_ids,
+                                               const std::vector<std::int64_t>& category_ids,
+                                               const std::vector<double>& scores,
+                                               const std::vector<double>& avg_areas);
 
 /// The IoU matrices of `buckets` assembled from per-prediction rows (`row_offsets`
 /// indexes `values` by prediction). Throws InputError where a row's length is not

@@ -173,9 +173,9 @@ void register_eval(py::module_& m) {
         if (!use_cats) throw py::value_error("IoU rows are per category: useCats must be 1");
         const std::vector<std::array<double, 2>> ranges = area_ranges_of(area_ranges);
         const std::vector<double> thresholds = to_vector<double>(iou_thresholds);
-        auto dt = std::make_shared<InstanceStore>(
+        std::shared_ptr<InstanceStore> dt =
             attribute_store(to_vector<std::int64_t>(dt_video_ids), to_vector<std::int64_t>(dt_category_ids),
-                            to_vector<double>(dt_scores), to_vector<double>(dt_areas)));
+                            to_vector<double>(dt_scores), to_vector<double>(dt_areas));
         if (static_cast<std::size_t>(iou_row_offsets.size()) != dt->size() + 1) {
           throw py::value_error("IoU row offsets must have one entry per prediction, plus one");
         }

@@ -33,11 +33,15 @@ std::vector<T> to_vector(const Array& array) {
 }
 
 /// (mean areas, IoU row offsets, IoU values) of the predictions of `dt`.
-py::tuple rows_of(const InstanceStore& gt, const InstanceStore& dt,
-                  const std::vector<std::int64_t>& categories, IouType type, unsigned threads) {
+py::tuple rows_of(InstanceStore& gt, InstanceStore& dt, const std::vector<std::int64_t>& categories,
+                  IouType type, unsigned threads) {
   PredictionIous rows;
   {
     py::gil_scoped_release release;
+    if (type == IouType::bbox) {  // boxes are computed on first use
+      gt.compute_boxes(threads);
+      dt.compute_boxes(threads);
+    }
     rows = prediction_ious(gt, dt, categories, type, threads);
   }
   std::vector<double> areas = dt.avg_areas();
@@ -53,7 +57,7 @@ py::tuple rows_of(const InstanceStore& gt, const InstanceStore& dt,
 void register_stream(py::module_& m) {
   m.def(
       "stream_masks",
-      [](const InstanceStore& gt, const py::array& masks, std::int64_t video_id, const Int64s& labels,
+      [](InstanceStore& gt, const py::array& masks, std::int64_t video_id, const Int64s& labels,
          const Doubles& scores, const std::vector<std::int64_t>& category_ids, const std::string& iou_type,
          int threads) {
         const IouType type = parse_iou_type(iou_type);
@@ -80,12 +84,12 @@ void register_stream(py::module_& m) {
         const std::vector<std::int64_t> label_values = to_vector<std::int64_t>(labels);
         const std::vector<double> score_values = to_vector<double>(scores);
         const unsigned workers = resolve_threads(threads);
-        InstanceStore dt;
+        std::unique_ptr<InstanceStore> dt;
         {
           py::gil_scoped_release release;
           dt = encode_predictions(dense, video_id, label_values, score_values, workers);
         }
-        return rows_of(gt, dt, category_ids, type, workers);
+        return rows_of(gt, *dt, category_ids, type, workers);
       },
       py::arg("gt"), py::arg("masks"), py::arg("video_id"), py::arg("labels"), py::arg("scores"),
       py::arg("category_ids"), py::arg("iou_type") = "segm", py::arg("threads") = 0,
@@ -94,7 +98,7 @@ void register_stream(py::module_& m) {
 
   m.def(
       "stream_store",
-      [](const InstanceStore& gt, const InstanceStore& dt, const std::vector<std::int64_t>& category_ids,
+      [](InstanceStore& gt, InstanceStore& dt, const std::vector<std::int64_t>& category_ids,
          const std::string& iou_type, int threads) {
         return rows_of(gt, dt, category_ids, parse_iou_type(iou_type), resolve_threads(threads));
       },

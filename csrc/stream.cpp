@@ -36,7 +36,8 @@ std::unique_ptr<InstanceStore> encode_predictions(const DenseMasks& masks, std::
   store->set_label("prediction");
   std::size_t text_bytes = 0;
   for (const std::string& text : encoded) text_bytes += text.size();
-  store->reserve(masks.instances, frame_count, text_bytes);
+  store->reserve(masks.instances, frame_count);
+  store->reserve_text(text_bytes);
   for (std::size_t instance = 0; instance < masks.instances; ++instance) {
     store->begin_instance(static_cast<std::int64_t>(instance) + 1, video_id, category_ids[instance],
                           scores[instance], 0.0);
@@ -92,7 +93,7 @@ std::unique_ptr<InstanceStore> attribute_store(const std::vector<std::int64_t>& 
   }
   auto store = std::make_unique<InstanceStore>();
   store->set_label("prediction");
-  store->reserve(n, 0, 0);
+  store->reserve(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     store->begin_instance(static_cast<std::int64_t>(i) + 1, video_ids[i], category_ids[i], scores[i], 0.0);
     store->set_avg_area(avg_areas[i]);

@@ -18,6 +18,7 @@ from importlib.metadata import PackageNotFoundError, version
 from .evaluation import evaluate
 from .params import Params
 from .result import STAT_KEYS, EvalResult
+from .streaming import VideoEvaluator
 from .ytvos import YTVIS, YTVOS
 from .ytvoseval import YTVISeval, YTVOSeval
 
@@ -32,6 +33,7 @@ __all__ = [
     "YTVOS",
     "EvalResult",
     "Params",
+    "VideoEvaluator",
     "YTVISeval",
     "YTVOSeval",
     "__version__",

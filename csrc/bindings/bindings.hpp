@@ -36,5 +36,6 @@ void register_rle(py::module_& m);
 void register_store(py::module_& m);
 void register_eval(py::module_& m);
 void register_ingest(py::module_& m);
+void register_stream(py::module_& m);
 
 }  // namespace ytvis::bindings

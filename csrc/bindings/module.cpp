@@ -6,4 +6,5 @@ PYBIND11_MODULE(_core, m) {
   ytvis::bindings::register_store(m);
   ytvis::bindings::register_eval(m);
   ytvis::bindings::register_ingest(m);
+  ytvis::bindings::register_stream(m);
 }

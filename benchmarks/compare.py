@@ -3,6 +3,11 @@
 Each run is a fresh Python process that goes from the two JSON files to the 12
 numbers; the script reports the median wall time and peak memory (max RSS) of
 each tool over the repeats, their ratios, and checks the stats are identical.
+Besides the two evaluators it times what bounds them from below: `orjson.loads`
+of the two files (the goal: evaluating costs less than parsing in Python),
+importing numpy and ytvis_fast alone, and simdjson's native DOM parse of the two
+files (pysimdjson, the build requirement), i.e. the floor of any evaluator that
+reads every byte of the input in a fresh Python process.
 
     python benchmarks/compare.py ytvis19 [ovis ...] [--repeats 3] [--threads N]
     python benchmarks/compare.py --files GT.json RESULTS.json
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import subprocess
@@ -58,7 +64,19 @@ with open({gt!r}, "rb") as f: orjson.loads(f.read())
 with open({results!r}, "rb") as f: orjson.loads(f.read())
 stats = []
 """,
+    "import only": """
+import numpy, ytvis_fast
+stats = []
+""",
+    "simdjson.parse": """
+import numpy, ytvis_fast, simdjson
+parser = simdjson.Parser()
+for path in ({gt!r}, {results!r}):
+    with open(path, "rb") as f: doc = parser.parse(f.read()); del doc
+stats = []
+""",
 }
+OPTIONAL = {"orjson.loads": "orjson", "simdjson.parse": "simdjson"}
 
 
 def run_once(tool: str, gt: Path, results: Path, threads: int | None) -> dict:
@@ -102,14 +120,14 @@ def main() -> None:
         sets.append(("files", Path(args.files[0]).resolve(), Path(args.files[1]).resolve()))
     for name in args.presets or ([] if args.files else ["ytvis19"]):
         sets.append((name, *dataset_files(name)))
-    tools = [t for t in TOOLS if t != "orjson.loads" or have("orjson")]
+    tools = [t for t in TOOLS if t not in OPTIONAL or have(OPTIONAL[t])]
 
-    print(f"# {platform.node()} {platform.machine()}, Python {platform.python_version()}")
+    machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
+    print(f"# {machine}, Python {platform.python_version()}, threads={args.threads}")
     print(f"# median of {args.repeats} fresh processes per tool; peak = max RSS")
-    header = f"{'data set':<12} {'JSON MB':>8} " + " ".join(
-        f"{t + ' s':>14} {'MB':>7}" for t in tools
-    )
-    print(header + f" {'speed-up':>9} {'memory':>7}")
+    columns = ("data set", "JSON MB", "tool", "seconds", "peak MB", "ref / tool")
+    print("{:<12} {:>8} {:<15} {:>8} {:>8} {:>10}".format(*columns))
+    failed = False
     for name, gt, results in sets:
         size = (gt.stat().st_size + results.stat().st_size) / 1e6
         runs = {
@@ -117,16 +135,19 @@ def main() -> None:
         }
         med = {t: statistics.median(r["seconds"] for r in runs[t]) for t in tools}
         mem = {t: statistics.median(r["peak_mb"] for r in runs[t]) for t in tools}
-        same = runs["reference"][0]["stats"] == runs["ytvis_fast"][0]["stats"]
-        cells = " ".join(f"{med[t]:>14.3f} {mem[t]:>7.0f}" for t in tools)
+        for t in tools:
+            print(
+                f"{name:<12} {size:>8.1f} {t:<15} {med[t]:>8.3f} {mem[t]:>8.0f} "
+                f"{med['reference'] / med[t]:>9.1f}x"
+            )
+        same = all(r["stats"] == runs["reference"][0]["stats"] for r in runs["ytvis_fast"])
         speedup = med["reference"] / med["ytvis_fast"]
         memory = mem["ytvis_fast"] / mem["reference"]
-        print(
-            f"{name:<12} {size:>8.1f} {cells} {speedup:>8.1f}x {memory:>6.2f}x"
-            + ("" if same else "  STATS DIFFER")
-        )
-        if not same:
-            sys.exit(1)
+        verdict = "identical stats" if same else "STATS DIFFER"
+        print(f"{name:<12} ytvis_fast: {speedup:.1f}x as fast, {memory:.2f}x memory, {verdict}")
+        failed |= not same
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

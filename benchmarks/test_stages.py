@@ -2,6 +2,9 @@
 
     pytest benchmarks --benchmark-enable
 
+Ingest is timed from the files (the native parser) and from parsed Python
+objects; IoU and matching run in one native call, with one and two threads.
+
 Each benchmark also checks its result, so a fast wrong answer fails.
 """
 
@@ -11,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import dataset_files
 
 import ytvis_fast
 from ytvis_fast import _core
@@ -49,6 +53,19 @@ def _evaluate(gt_store: Any, dt_store: Any, gt: dict[str, Any], threads: int) ->
         "segm",
         threads,
     )
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_ingest_files(benchmark: Any, threads: int) -> None:
+    gt_path, res_path = dataset_files("ytvis19")
+
+    def ingest() -> tuple[Any, Any]:
+        gt = _core.read_ground_truth(gt_path, True, threads)
+        table = (gt.video_ids, gt.video_heights, gt.video_widths, gt.video_lengths)
+        return gt, _core.read_results(res_path, *table, True, threads)
+
+    gt, results = benchmark(ingest)
+    assert len(gt.annotations) > 0 and len(results) == 10 * len(gt.video_ids)
 
 
 def test_ingest_results(benchmark: Any, ytvis19: tuple[Any, Any]) -> None:

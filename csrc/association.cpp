@@ -57,8 +57,8 @@ class DecodedFrames {
     }
   }
   const FrameRecord* record(std::size_t n, std::size_t t) const { return records_[n * steps_ + t]; }
-  /// The mask of a present frame, decoded on first use: only frames whose box
-  /// overlaps one of the other side are ever decoded.
+  /// The mask of a present frame, decoded on first use: frames that meet no
+  /// present frame of the other side are never decoded.
   const RleView& view(std::size_t n, std::size_t t) {
     RleView& view = views_[n * steps_ + t];
     if (view.counts == nullptr) {
@@ -138,7 +138,7 @@ Sequence build_sequence(const InstanceStore& gt, const InstanceStore& dt, const 
           throw std::invalid_argument("video " + std::to_string(video_id) + ", frame " + std::to_string(t) +
                                       ": a prediction's mask size differs from the ground truth's");
         }
-        if (frames_may_overlap(g, d)) {
+        if (g.area != 0 && d.area != 0) {
           step.iou[i * dt_here.size() + j] =
               frame_mask_iou(g, gt_frames.view(gt_here[i], t), d, dt_frames.view(dt_here[j], t));
         }

@@ -9,10 +9,28 @@ namespace ytvis {
 
 namespace {
 
+/// Pixels [first, last) in column-major order outside which a mask has no
+/// foreground: its leading and trailing runs of zeros cut off. Two masks whose
+/// spans do not meet share no pixel, so their intersection need not be walked.
+struct Span {
+  std::uint64_t first = 0, last = 0;
+
+  explicit Span(const RleView& mask) {
+    if (mask.size < 2) return;  // no run of ones
+    const std::uint64_t trailing_zeros = mask.size % 2 == 1 ? mask.counts[mask.size - 1] : 0;
+    first = mask.counts[0];
+    last = std::uint64_t{mask.height} * mask.width - trailing_zeros;
+  }
+  Span() = default;
+
+  bool meets(const Span& other) const { return first < other.last && other.first < last; }
+};
+
 /// Decoded masks of the instances of one bucket: per instance a range of views.
 struct DecodedInstances {
   std::deque<Counts> storage;  ///< owns the decoded frames; a deque never moves them
   std::vector<RleView> views;  ///< one per frame; absent frames have counts == nullptr
+  std::vector<Span> spans;     ///< one per frame
   std::vector<std::size_t> begin;
   std::vector<std::size_t> length;
 
@@ -24,17 +42,15 @@ struct DecodedInstances {
       const FrameRecord& record = store.frame(instance, f);
       if (record.kind == FrameKind::absent) {
         views.emplace_back();
+        spans.emplace_back();
         continue;
       }
       storage.emplace_back();
       views.push_back(store.view(record, storage.back()));
+      spans.emplace_back(views.back());
     }
   }
 };
-
-bool boxes_overlap(const Box& a, const Box& b) {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
 
 double box_intersection(const Box& a, const Box& b) {
   const double w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
@@ -57,8 +73,9 @@ double mask_iou(const InstanceStore& dt, std::uint32_t d, const DecodedInstances
     if (d_present && g_present) {
       if (df.height != gf.height || df.width != gf.width) continue;
       std::uint64_t common = 0;
-      if (df.area != 0 && gf.area != 0 && boxes_overlap(df.box, gf.box)) {
-        common = intersection_area(dm.views[dm.begin[dpos] + f], gm.views[gm.begin[gpos] + f]);
+      const std::size_t d_at = dm.begin[dpos] + f, g_at = gm.begin[gpos] + f;
+      if (df.area != 0 && gf.area != 0 && dm.spans[d_at].meets(gm.spans[g_at])) {
+        common = intersection_area(dm.views[d_at], gm.views[g_at]);
       }
       inter += common;
       uni += df.area + gf.area - common;

@@ -27,7 +27,8 @@ struct BucketIous {
 /// Computes every bucket's matrix on `threads` threads; each bucket's masks are
 /// decoded once inside its worker. Frames are walked in step and stop at the
 /// shorter sequence (the reference's zip); a frame whose two masks differ in size
-/// adds nothing (pycocotools' merge gives an empty mask).
+/// adds nothing (pycocotools' merge gives an empty mask). Box IoU needs
+/// compute_boxes() done on both stores first.
 BucketIous compute_ious(const InstanceStore& gt, const InstanceStore& dt, const BucketLayout& buckets,
                         IouType type, unsigned threads);
 

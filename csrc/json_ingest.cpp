@@ -2,11 +2,10 @@
 
 #include <simdjson.h>
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <limits>
 #include <optional>
+
+#include "thread_pool.hpp"
 
 namespace ytvis {
 
@@ -145,14 +144,16 @@ std::string location(std::string_view text, std::size_t offset) {
 /// input plus one element's DOM, never a DOM of the whole file.
 class Splitter {
  public:
-  Splitter(std::string text, std::string source) : source_(std::move(source)) {
-    length_ = text.size();
-    text.resize(length_ + simdjson::SIMDJSON_PADDING, '\0');
-    text_ = std::move(text);
-  }
+  Splitter(JsonText text, std::string source) : source_(std::move(source)), text_(std::move(text)) {}
 
   ondemand::document& open() {
-    check(parser_.iterate(simdjson::padded_string_view(text_.data(), length_, text_.size())).get(document_));
+    const std::string_view text = text_.view();
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+      throw InputError(source_ + ": not valid JSON: the document is empty");
+    }
+    check(parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
+              .get(document_));
+    opened_ = true;
     return document_;
   }
 
@@ -177,35 +178,50 @@ class Splitter {
     }
   }
 
-  /// Parses one element's text; valid until the next call.
-  SimdJson::Node parse(std::string_view raw, const std::string& what) {
+  /// Frees the On-Demand parser's index of the whole document once every element
+  /// has been found (it takes about four bytes per structural character).
+  void finish_splitting() {
+    opened_ = false;
+    document_ = ondemand::document();
+    parser_ = ondemand::parser();
+  }
+
+  /// Parses one element's text with `parser`; valid until its next parse.
+  /// Thread-safe: only reads the document.
+  SimdJson::Node parse(dom::parser& parser, std::string_view raw, const std::string& what) const {
     dom::element element;
-    const auto error = element_parser_.parse(raw.data(), raw.size()).get(element);
+    // The element lies inside the padded input, so the parser reads it in place.
+    const auto error = parser.parse(raw.data(), raw.size(), false).get(element);
     if (error) {
       throw InputError(source_ + ": " + what + ": not valid JSON at " +
-                       location(text_, static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
+                       location(text_.view(), static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
                        simdjson::error_message(error));
     }
     return SimdJson::Node{element, true};
+  }
+
+  /// Parses one element's text; valid until the next call.
+  SimdJson::Node parse(std::string_view raw, const std::string& what) {
+    return parse(element_parser_, raw, what);
   }
 
   void check(simdjson::error_code error) {
     if (!error) return;
     std::string where;
     const char* at = nullptr;
-    if (document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
-      where = " at " + location(text_, static_cast<std::size_t>(at - text_.data()));
+    if (opened_ && document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
+      where = " at " + location(text_.view(), static_cast<std::size_t>(at - text_.data()));
     }
     throw InputError(source_ + ": not valid JSON" + where + ": " + simdjson::error_message(error));
   }
 
   const std::string& source() const { return source_; }
-  std::size_t input_size() const { return length_; }
+  const JsonText& text() const { return text_; }
 
  private:
   std::string source_;
-  std::string text_;
-  std::size_t length_ = 0;
+  JsonText text_;
+  bool opened_ = false;  ///< document_ refers to the text (for error locations)
   ondemand::parser parser_;
   ondemand::document document_;
   dom::parser element_parser_;
@@ -270,18 +286,67 @@ std::string ondemand_type(ondemand::json_type type) {
   }
 }
 
-/// Walks the raw annotation texts into a store, one element DOM at a time.
-std::shared_ptr<InstanceStore> build(Splitter& splitter, const std::vector<std::string_view>& elements,
+/// Contiguous ranges of elements of roughly equal bytes, about four per thread so
+/// that uneven elements still keep every thread busy.
+std::vector<std::size_t> chunk_bounds(const std::vector<std::string_view>& elements, unsigned threads) {
+  std::vector<std::size_t> bounds{0};
+  if (threads > 1 && elements.size() > 1) {
+    std::size_t total = 0;
+    for (const std::string_view raw : elements) total += raw.size();
+    const std::size_t target = total / (std::size_t{threads} * 4) + 1;
+    std::size_t filled = 0;
+    for (std::size_t i = 0; i + 1 < elements.size(); ++i) {
+      filled += elements[i].size();
+      if (filled >= target) {
+        bounds.push_back(i + 1);
+        filled = 0;
+      }
+    }
+  }
+  bounds.push_back(elements.size());
+  return bounds;
+}
+
+/// Walks the raw annotation texts into a store. Each chunk of elements is parsed
+/// (one small DOM per element), built and summarized by one task into a partial
+/// store; the parts are joined in input order, so the store and the first error
+/// reported are the same whatever the number of threads.
+std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
                                      const std::vector<VideoInfo>& videos, bool results, bool strict,
                                      unsigned threads) {
   try {
-    StoreBuilder<SimdJson> builder(videos, results, strict);
-    builder.store().reserve_text(splitter.input_size());
+    const std::vector<std::size_t> bounds = chunk_bounds(elements, threads);
     const std::string label = results ? "result " : "annotation ";
-    for (std::size_t i = 0; i < elements.size(); ++i) {
-      builder.add(splitter.parse(elements[i], label + std::to_string(i)), i);
+    std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
+    parallel_for(parts.size(), threads, [&](std::size_t c) {
+      dom::parser parser;
+      StoreBuilder<SimdJson> builder(videos, results, strict);
+      std::size_t bytes = 0;
+      for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) bytes += elements[i].size();
+      builder.store().reserve_text(bytes);
+      for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
+        builder.add(splitter.parse(parser, elements[i], label + std::to_string(i)), i);
+      }
+      parts[c] = builder.finish(1, bounds[c]);
+      if (bounds[c + 1] > bounds[c]) {
+        const std::string_view last = elements[bounds[c + 1] - 1];
+        splitter.text().release(elements[bounds[c]].data(), last.data() + last.size());
+      }
+    });
+    if (parts.size() == 1) return parts.front();
+    auto store = std::make_shared<InstanceStore>();
+    std::size_t instances = 0, frames = 0;
+    for (const auto& part : parts) {
+      instances += part->size();
+      frames += part->frames().size();
     }
-    return builder.finish(threads);
+    store->set_label(parts.front()->label());
+    store->reserve(instances, frames);
+    for (auto& part : parts) {
+      store->append(std::move(*part));
+      part.reset();
+    }
+    return store;
   } catch (const InputError& error) {
     const std::string message = error.what();
     if (message.rfind(splitter.source() + ": ", 0) == 0) throw;
@@ -291,19 +356,7 @@ std::shared_ptr<InstanceStore> build(Splitter& splitter, const std::vector<std::
 
 }  // namespace
 
-std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary | std::ios::ate);
-  if (!file) throw InputError(path + ": cannot open file: " + std::strerror(errno));
-  const std::streamsize size = file.tellg();
-  if (size < 0) throw InputError(path + ": cannot read file");
-  std::string content(static_cast<std::size_t>(size), '\0');
-  file.seekg(0);
-  if (!file.read(content.data(), size)) throw InputError(path + ": read error");
-  return content;
-}
-
-GroundTruthFile read_ground_truth(std::string text, const std::string& source, bool strict,
-                                  unsigned threads) {
+GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool strict, unsigned threads) {
   Splitter splitter(std::move(text), source);
   ondemand::document& doc = splitter.open();
   ondemand::json_type root_type = ondemand::json_type::null;
@@ -343,6 +396,7 @@ GroundTruthFile read_ground_truth(std::string text, const std::string& source, b
     target->clear();
     splitter.elements(value, [&](std::size_t, std::string_view raw) { target->push_back(raw); });
   }
+  splitter.finish_splitting();
   GroundTruthFile gt;
   for (std::size_t i = 0; i < videos.size(); ++i) {
     const std::string where = source + ": video " + std::to_string(i);
@@ -358,7 +412,7 @@ GroundTruthFile read_ground_truth(std::string text, const std::string& source, b
   return gt;
 }
 
-std::shared_ptr<InstanceStore> read_results(std::string text, const std::string& source,
+std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
                                             unsigned threads) {
   Splitter splitter(std::move(text), source);
@@ -372,6 +426,7 @@ std::shared_ptr<InstanceStore> read_results(std::string text, const std::string&
   splitter.check(doc.get_array().get(root));
   std::vector<std::string_view> elements;
   splitter.elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
+  splitter.finish_splitting();
   return build(splitter, elements, videos, true, strict, threads);
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "json_text.hpp"
 #include "store.hpp"
 #include "store_builder.hpp"
 
@@ -23,15 +24,12 @@ struct GroundTruthFile {
   std::shared_ptr<InstanceStore> annotations;
 };
 
-/// Reads a whole file; throws InputError naming the path.
-std::string read_file(const std::string& path);
-
 /// Parses ground truth ({"videos", "categories", "annotations", ...}); `source`
 /// names the input in errors. Unknown fields are skipped.
-GroundTruthFile read_ground_truth(std::string text, const std::string& source, bool strict, unsigned threads);
+GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool strict, unsigned threads);
 
 /// Parses results (a list of {"video_id", "category_id", "score", "segmentations"}).
-std::shared_ptr<InstanceStore> read_results(std::string text, const std::string& source,
+std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
                                             unsigned threads);
 

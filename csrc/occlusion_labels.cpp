@@ -31,15 +31,14 @@ double occlusion_score(std::size_t no, std::size_t slight, std::size_t severe) {
   return sum / static_cast<double>(top);
 }
 
-std::vector<double> read_occlusion_scores(std::string text, const std::string& source) {
-  const std::size_t length = text.size();
-  text.resize(length + simdjson::SIMDJSON_PADDING, '\0');
+std::vector<double> read_occlusion_scores(const JsonText& text, const std::string& source) {
   ondemand::parser parser;
   ondemand::document document;
   const auto check = [&](simdjson::error_code error, const std::string& where) {
     if (error) fail_at(source, where, simdjson::error_message(error));
   };
-  check(parser.iterate(simdjson::padded_string_view(text.data(), length, text.size())).get(document), "JSON");
+  check(parser.iterate(simdjson::padded_string_view(text.data(), text.size(), text.capacity())).get(document),
+        "JSON");
   ondemand::object root;
   check(document.get_object().get(root), "top level");
   ondemand::array annotations;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "json_text.hpp"
+
 namespace ytvis {
 
 /// Per annotation (file order) its OVIS occlusion score: the per-frame labels
@@ -13,7 +15,7 @@ namespace ytvis {
 /// and the mean of the top ceil(n / 2) is the score. NaN where the annotation has
 /// no "occlusion" list or no labelled frame (the caller names the annotation);
 /// an unknown label throws InputError naming the annotation and the frame.
-std::vector<double> read_occlusion_scores(std::string text, const std::string& source);
+std::vector<double> read_occlusion_scores(const JsonText& text, const std::string& source);
 
 /// The score of per-frame label counts (no, slight, severe), NaN if all are zero.
 double occlusion_score(std::size_t no, std::size_t slight, std::size_t severe);

@@ -13,9 +13,20 @@ namespace ytvis {
 
 namespace {
 
-bool boxes_overlap(const Box& a, const Box& b) {
-  return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-}
+/// Pixels [first, last) in column-major order outside which a mask has no
+/// foreground; two masks whose spans do not meet share no pixel.
+struct Span {
+  std::uint64_t first = 0, last = 0;
+
+  explicit Span(const RleView& mask) {
+    if (mask.size < 2) return;  // no run of ones
+    const std::uint64_t trailing_zeros = mask.size % 2 == 1 ? mask.counts[mask.size - 1] : 0;
+    first = mask.counts[0];
+    last = std::uint64_t{mask.height} * mask.width - trailing_zeros;
+  }
+
+  bool meets(const Span& other) const { return first < other.last && other.first < last; }
+};
 
 /// Frames of some instances, decoded on first use.
 class LazyFrames {
@@ -43,9 +54,8 @@ class LazyFrames {
   std::vector<RleView> views_;
 };
 
-/// An upper bound of the spatio-temporal IoU from areas and boxes alone: each
-/// frame's intersection is at most the smaller area and the boxes' overlap, and
-/// I / (A + B - I) grows with I.
+/// An upper bound of the spatio-temporal IoU from the areas alone: each frame's
+/// intersection is at most the smaller area, and I / (A + B - I) grows with I.
 double iou_bound(const InstanceStore& gt, std::uint32_t g, const InstanceStore& dt, std::uint32_t d,
                  std::size_t frames) {
   double most = 0, areas = 0;
@@ -56,11 +66,7 @@ double iou_bound(const InstanceStore& gt, std::uint32_t g, const InstanceStore& 
     if (g_present && d_present) {
       if (gf.height != df.height || gf.width != df.width) continue;
       areas += static_cast<double>(gf.area + df.area);
-      if (gf.area == 0 || df.area == 0) continue;
-      const double w = std::min(gf.box.x + gf.box.w, df.box.x + df.box.w) - std::max(gf.box.x, df.box.x);
-      const double h = std::min(gf.box.y + gf.box.h, df.box.y + df.box.h) - std::max(gf.box.y, df.box.y);
-      if (w > 0 && h > 0)
-        most += std::min({w * h, static_cast<double>(gf.area), static_cast<double>(df.area)});
+      most += static_cast<double>(std::min(gf.area, df.area));
     } else if (g_present) {
       areas += static_cast<double>(gf.area);
     } else if (d_present) {
@@ -72,14 +78,10 @@ double iou_bound(const InstanceStore& gt, std::uint32_t g, const InstanceStore& 
 
 }  // namespace
 
-bool frames_may_overlap(const FrameRecord& a, const FrameRecord& b) {
-  return a.area != 0 && b.area != 0 && boxes_overlap(a.box, b.box);
-}
-
 double frame_mask_iou(const FrameRecord& a, const RleView& a_view, const FrameRecord& b,
                       const RleView& b_view) {
-  std::uint64_t common = 0;
-  if (frames_may_overlap(a, b)) common = intersection_area(a_view, b_view);
+  if (a.area == 0 || b.area == 0 || !Span(a_view).meets(Span(b_view))) return 0.0;
+  const std::uint64_t common = intersection_area(a_view, b_view);
   if (common == 0) return 0.0;
   return static_cast<double>(common) / static_cast<double>(a.area + b.area - common);
 }
@@ -173,8 +175,10 @@ VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
           if (g_present && d_present) {
             if (gf.height != df.height || gf.width != df.width) continue;  // pycocotools: empty merge
             std::uint64_t common = 0;
-            if (frames_may_overlap(gf, df)) {
-              common = intersection_area(gt_frames.view(g, t), dt_frames.view(d, t));
+            if (gf.area != 0 && df.area != 0) {
+              const RleView& gv = gt_frames.view(g, t);
+              const RleView& dv = dt_frames.view(d, t);
+              if (Span(gv).meets(Span(dv))) common = intersection_area(gv, dv);
             }
             inter += common;
             uni += gf.area + df.area - common;

@@ -12,11 +12,9 @@
 
 namespace ytvis {
 
-/// False when two present frames cannot share a pixel (an empty mask, or boxes
-/// apart), so that their masks need no decoding.
-bool frames_may_overlap(const FrameRecord& a, const FrameRecord& b);
-
-/// pycocotools' IoU of two present frames of the same size (0 without overlap).
+/// pycocotools' IoU of two present frames of the same size. The intersection is
+/// walked only when both masks have foreground and their column-major spans of
+/// foreground (leading and trailing zeros cut off) meet.
 double frame_mask_iou(const FrameRecord& a, const RleView& a_view, const FrameRecord& b,
                       const RleView& b_view);
 
@@ -40,8 +38,7 @@ struct VideoIous {
 /// prediction's own (same-category IoUs are in the AP buckets already), as the
 /// reference computes it (frames walked in step up to the shorter list, a frame
 /// whose masks differ in size adding nothing). Pairs whose IoU provably stays
-/// below `floor` (from areas and boxes) are reported as 0 without decoding; masks
-/// are decoded only where two boxes overlap.
+/// below `floor` (from the areas alone) are reported as 0 without decoding.
 VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
                           const std::vector<std::uint32_t>& dt_instances,
                           const std::vector<std::int64_t>& category_ids, double floor, unsigned threads);

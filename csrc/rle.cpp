@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 
 namespace ytvis {
 
@@ -48,10 +49,20 @@ class ColumnSplitter {
   double inverse_;
 };
 
+/// True when every character is in pycocotools' alphabet ('0' + 0..63) and the
+/// last one ends a value, so values can be read without per-character checks.
+bool well_formed_characters(std::string_view text) {
+  unsigned outside = 0;
+  for (const char ch : text) outside |= static_cast<unsigned>(static_cast<unsigned char>(ch) - 48u) > 63u;
+  return outside == 0 && (text.empty() || ((static_cast<unsigned char>(text.back()) - 48) & 0x20) == 0);
+}
+
 /// Calls f(index, count) for every run of a compressed string, validating the
 /// alphabet, termination, overflow, signs and the total (pycocotools checks none).
-template <class F>
-void for_each_count(std::string_view text, std::uint32_t height, std::uint32_t width, F&& f) {
+/// `Checked` checks every character as it goes; the unchecked instance is only
+/// run on text that passed well_formed_characters().
+template <bool Checked, class F>
+void decode_values(std::string_view text, std::uint32_t height, std::uint32_t width, F&& f) {
   std::uint64_t total = 0;
   const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
   std::int64_t before_last = 0, last = 0;  // the two previous counts, for delta coding
@@ -62,12 +73,12 @@ void for_each_count(std::string_view text, std::uint32_t height, std::uint32_t w
     bool more = true;
     const std::size_t start = p;
     while (more) {
-      if (p >= text.size()) {
+      if (Checked && p >= text.size()) {
         throw RleError("compressed RLE ends in the middle of a value (position " + std::to_string(start) +
                        ")");
       }
       const int c = static_cast<unsigned char>(text[p]) - 48;
-      if (c < 0 || c > 63) {
+      if (Checked && (c < 0 || c > 63)) {
         throw RleError(std::string("invalid character '") + text[p] + "' at position " + std::to_string(p) +
                        " in compressed RLE");
       }
@@ -95,6 +106,15 @@ void for_each_count(std::string_view text, std::uint32_t height, std::uint32_t w
     last = value;
   }
   check_total(total, height, width);
+}
+
+template <class F>
+void for_each_count(std::string_view text, std::uint32_t height, std::uint32_t width, F&& f) {
+  if (well_formed_characters(text)) {
+    decode_values<false>(text, height, width, std::forward<F>(f));
+  } else {
+    decode_values<true>(text, height, width, std::forward<F>(f));
+  }
 }
 
 /// pycocotools' rleToBbox (2.0.8+), fed one run at a time: runs of ones only,
@@ -154,15 +174,12 @@ void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_
   for_each_count(text, height, width, [&](std::size_t, Count count) { out.push_back(count); });
 }
 
-MaskSummary summarize_compressed(std::string_view text, std::uint32_t height, std::uint32_t width) {
-  MaskSummary summary;
-  BoxBuilder box(height, width);
+std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::uint32_t width) {
+  std::uint64_t sum = 0;
   for_each_count(text, height, width, [&](std::size_t index, Count count) {
-    if (index % 2 == 1) summary.area += count;
-    box.add(index, count);
+    if (index % 2 == 1) sum += count;
   });
-  summary.box = box.box();
-  return summary;
+  return sum;
 }
 
 std::string encode_compressed(const Count* counts, std::size_t size) {

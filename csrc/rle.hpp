@@ -46,12 +46,8 @@ void check_size(std::int64_t height, std::int64_t width);
 /// alphabet, termination, overflow, non-negative counts and sum == h * w.
 void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out);
 
-/// Area and box of a compressed mask in one validating pass, without storing runs.
-struct MaskSummary {
-  std::uint64_t area = 0;
-  Box box;
-};
-MaskSummary summarize_compressed(std::string_view text, std::uint32_t height, std::uint32_t width);
+/// Foreground area of a compressed mask in one validating pass, no runs stored.
+std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::uint32_t width);
 
 /// Encodes counts as pycocotools' compressed string.
 std::string encode_compressed(const Count* counts, std::size_t size);

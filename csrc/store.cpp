@@ -61,9 +61,11 @@ void InstanceStore::add_absent_frame() {
 void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::compressed;
-  record.begin = text_.size();
-  text_.append(text);
-  record.end = text_.size();
+  std::string& block = texts_.back();
+  record.block = static_cast<std::uint32_t>(texts_.size() - 1);
+  record.begin = block.size();
+  block.append(text);
+  record.end = block.size();
   record.height = height;
   record.width = width;
   frames_.push_back(record);
@@ -72,6 +74,44 @@ void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t he
 
 void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
   add_compressed_frame(encode_compressed(counts.data(), counts.size()), height, width);
+  // The runs are at hand and valid: take the area now rather than decode the text again.
+  FrameRecord& record = frames_.back();
+  record.area = ytvis::area(RleView{height, width, counts.data(), counts.size()});
+  record.summarized = true;
+}
+
+void InstanceStore::reserve(std::size_t instances, std::size_t frames) {
+  ids_.reserve(instances);
+  video_ids_.reserve(instances);
+  category_ids_.reserve(instances);
+  scores_.reserve(instances);
+  iscrowd_.reserve(instances);
+  avg_areas_.reserve(instances);
+  avg_area_given_.reserve(instances);
+  frame_offsets_.reserve(instances + 1);
+  frames_.reserve(frames);
+}
+
+void InstanceStore::append(InstanceStore&& part) {
+  const auto extend = [](auto& into, const auto& from) { into.insert(into.end(), from.begin(), from.end()); };
+  extend(ids_, part.ids_);
+  extend(video_ids_, part.video_ids_);
+  extend(category_ids_, part.category_ids_);
+  extend(scores_, part.scores_);
+  extend(iscrowd_, part.iscrowd_);
+  extend(avg_areas_, part.avg_areas_);
+  extend(avg_area_given_, part.avg_area_given_);
+  const std::uint64_t frame_base = frames_.size();
+  for (std::size_t i = 1; i < part.frame_offsets_.size(); ++i) {
+    frame_offsets_.push_back(frame_base + part.frame_offsets_[i]);
+  }
+  // Offsets stay valid: the part's blocks keep their text and only get new numbers.
+  const auto block_base = static_cast<std::uint32_t>(texts_.size());
+  for (FrameRecord record : part.frames_) {
+    record.block += block_base;
+    frames_.push_back(record);
+  }
+  for (std::string& block : part.texts_) texts_.push_back(std::move(block));
 }
 
 void InstanceStore::set_given_box(std::size_t frame, const Box& box) {
@@ -91,7 +131,7 @@ RleView InstanceStore::view(const FrameRecord& record, Counts& scratch) const {
   return RleView{record.height, record.width, scratch.data(), scratch.size()};
 }
 
-void InstanceStore::finalize(unsigned threads) {
+void InstanceStore::finalize(unsigned threads, std::size_t first_position) {
   parallel_for(size(), threads, [&](std::size_t instance) {
     std::vector<double> nonzero_areas;
     const std::uint64_t first = frame_offsets_[instance];
@@ -99,22 +139,36 @@ void InstanceStore::finalize(unsigned threads) {
     for (std::uint64_t i = first; i < last; ++i) {
       FrameRecord& record = frames_[i];
       if (record.kind == FrameKind::absent) continue;
-      try {
-        // One pass over the string: validation, area and box, no runs stored.
-        const MaskSummary summary = summarize_compressed(text(record), record.height, record.width);
-        record.area = summary.area;
-        if (!record.box_given) record.box = summary.box;
-        record.box_present = true;
-      } catch (const RleError& error) {
-        throw RleError(label_ + " " + std::to_string(instance) + " (id " + std::to_string(ids_[instance]) +
-                       ", video " + std::to_string(video_ids_[instance]) + "), frame " +
-                       std::to_string(i - first) + ": " + error.what());
+      if (!record.summarized) {
+        try {
+          // One pass over the string: validation and area, no runs stored.
+          record.area = compressed_area(text(record), record.height, record.width);
+          record.summarized = true;
+        } catch (const RleError& error) {
+          throw RleError(label_ + " " + std::to_string(first_position + instance) + " (id " +
+                         std::to_string(ids_[instance]) + ", video " + std::to_string(video_ids_[instance]) +
+                         "), frame " + std::to_string(i - first) + ": " + error.what());
+        }
       }
       if (record.area != 0) nonzero_areas.push_back(static_cast<double>(record.area));
     }
     if (!avg_area_given_[instance]) {
       avg_areas_[instance] = nonzero_areas.empty() ? 0.0 : numpy_mean(nonzero_areas);
     }
+  });
+}
+
+void InstanceStore::compute_boxes(unsigned threads) {
+  std::call_once(boxes_computed_, [&] {
+    parallel_for(size(), threads, [&](std::size_t instance) {
+      Counts runs;
+      for (std::uint64_t i = frame_offsets_[instance]; i < frame_offsets_[instance + 1]; ++i) {
+        FrameRecord& record = frames_[i];
+        if (record.kind == FrameKind::absent || record.box_given) continue;
+        record.box = bbox(view(record, runs));
+        record.box_present = true;
+      }
+    });
   });
 }
 

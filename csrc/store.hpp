@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,15 +21,17 @@ enum class FrameKind : std::uint8_t {
 };
 
 struct FrameRecord {
-  std::uint64_t begin = 0;  ///< into the store's text
+  std::uint64_t begin = 0;  ///< into the store's text block `block`
   std::uint64_t end = 0;
   std::uint32_t height = 0;
   std::uint32_t width = 0;
   FrameKind kind = FrameKind::absent;
-  bool box_present = false;  ///< a box exists for this frame (given, or from the mask)
+  std::uint32_t block = 0;
+  bool box_present = false;  ///< `box` is known: given, or computed from the mask
   bool box_given = false;    ///< the box came from the file, not from the mask
-  std::uint64_t area = 0;    ///< mask area, filled by finalize()
-  Box box;                   ///< given box, or the mask's box after finalize()
+  bool summarized = false;   ///< `area` is known (at once for masks given as runs)
+  std::uint64_t area = 0;    ///< mask area, filled when added as runs or by finalize()
+  Box box;                   ///< given box, or the mask's box after compute_boxes()
 };
 
 /// Numpy-compatible mean of the values (pairwise summation as numpy's add.reduce
@@ -44,7 +47,7 @@ class InstanceStore {
   void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
   /// Room for `bytes` of compressed masks, so the text never moves while growing
   /// (untouched capacity costs no resident memory).
-  void reserve_text(std::size_t bytes) { text_.reserve(bytes); }
+  void reserve_text(std::size_t bytes) { texts_.back().reserve(bytes); }
   /// Stores decoded runs (uncompressed RLE, polygons) compressed: a quarter of
   /// the memory, and one representation for every later stage.
   void add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
@@ -54,10 +57,22 @@ class InstanceStore {
   /// finalize() averages the non-zero mask areas (what loadRes does for results).
   void set_avg_area(double avg_area);
 
-  /// Decodes every compressed frame once (validating it), fills areas and mask
-  /// boxes, and averages mask areas where no `areas` field was given. Throws
-  /// RleError naming the instance position and frame of the first bad mask.
-  void finalize(unsigned threads);
+  /// Decodes every compressed frame not yet summarized (validating it), fills
+  /// areas, and averages mask areas where no `areas` field was given. Throws RleError naming the instance's
+  /// position in the input
+  /// (`first_position` for this store's first instance) and the frame.
+  void finalize(unsigned threads, std::size_t first_position = 0);
+
+  /// Fills the box of every mask frame without a given box (pycocotools' toBbox).
+  /// Only box IoU and the Python view need boxes, so they are computed on first
+  /// use rather than at ingest; later calls return at once.
+  void compute_boxes(unsigned threads);
+
+  /// Room for the instances and frames of stores about to be appended.
+  void reserve(std::size_t instances, std::size_t frames);
+  /// Appends every instance of `part` after this store's, in order. The part's
+  /// text blocks are moved over, not copied.
+  void append(InstanceStore&& part);
 
   /// What one instance is called in error messages ("annotation", "result").
   void set_label(std::string label) { label_ = std::move(label); }
@@ -82,7 +97,7 @@ class InstanceStore {
   const std::vector<std::uint64_t>& frame_offsets() const { return frame_offsets_; }
   const std::vector<FrameRecord>& frames() const { return frames_; }
   std::string_view text(const FrameRecord& record) const {
-    return std::string_view(text_).substr(record.begin, record.end - record.begin);
+    return std::string_view(texts_[record.block]).substr(record.begin, record.end - record.begin);
   }
 
  private:
@@ -91,8 +106,10 @@ class InstanceStore {
   std::vector<std::uint8_t> avg_area_given_;
   std::vector<std::uint64_t> frame_offsets_{0};
   std::vector<FrameRecord> frames_;
-  std::string text_;
+  std::vector<std::string> texts_ =
+      std::vector<std::string>(1);  ///< compressed masks; frames add to the last block
   std::string label_ = "annotation";
+  std::once_flag boxes_computed_;
 };
 
 }  // namespace ytvis

@@ -125,10 +125,11 @@ class StoreBuilder {
 
   InstanceStore& store() { return *store_; }
 
-  /// Decodes and checks every mask (GIL-free work), and hands the store over.
-  std::shared_ptr<InstanceStore> finish(unsigned threads) {
+  /// Decodes and checks every mask (GIL-free work), and hands the store over;
+  /// `first_position` is the input position of the first instance added.
+  std::shared_ptr<InstanceStore> finish(unsigned threads, std::size_t first_position = 0) {
     try {
-      store_->finalize(threads);
+      store_->finalize(threads, first_position);
     } catch (const RleError& error) {
       throw InputError(error.what());
     }

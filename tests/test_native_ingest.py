@@ -184,3 +184,39 @@ def test_malformed_results(tmp_path: Path, text: str, message: str) -> None:
 def test_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match=r"nope\.json: cannot open file"):
         ytvis_fast.YTVOS(tmp_path / "nope.json", verbose=False)
+
+
+@pytest.mark.parametrize("tail", [0, 1, 4095 - 40, 4096 - 8])
+def test_files_ending_anywhere_in_a_page(tmp_path: Path, tail: int) -> None:
+    # The parser reads padding past the end of the mapped file, also when it
+    # crosses into the next page.
+    gt, _ = make_dataset(46, n_videos=3)
+    text = json.dumps(gt)
+    text += " " * ((tail - len(text)) % 4096)
+    path = tmp_path / "gt.json"
+    path.write_text(text)
+    assert path.stat().st_size % 4096 == tail % 4096
+    assert len(_core.read_ground_truth(path).annotations) == len(gt["annotations"])
+
+
+def test_input_from_a_pipe(tmp_path: Path) -> None:
+    import os
+    import threading
+
+    gt, _ = make_dataset(47, n_videos=3)
+    fifo = tmp_path / "gt.fifo"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_text(json.dumps(gt)))
+    writer.start()
+    try:
+        native = _core.read_ground_truth(fifo)
+    finally:
+        writer.join()
+    assert len(native.annotations) == len(gt["annotations"])
+
+
+def test_empty_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "empty.json"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"empty\.json: not valid JSON: the document is empty"):
+        _core.read_ground_truth(path)

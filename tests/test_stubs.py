@@ -40,3 +40,9 @@ def test_stub_matches_module() -> None:
 
 def test_package_is_typed() -> None:
     assert Path(ytvis_fast.__file__).with_name("py.typed").exists()
+
+
+def test_version_comes_from_the_build() -> None:
+    from importlib.metadata import version
+
+    assert ytvis_fast.__version__ == _core.__version__ == version("ytvis_fast")

@@ -13,19 +13,16 @@ or the high-level call::
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
+from ._native import _core
 from .evaluation import evaluate
 from .oviseval import OVISeval
 from .params import Params
 from .result import STAT_KEYS, EvalResult
+from .streaming import VideoEvaluator
 from .ytvos import YTVIS, YTVOS
 from .ytvoseval import YTVISeval, YTVOSeval
 
-try:
-    __version__ = version("ytvis_fast")
-except PackageNotFoundError:  # pragma: no cover - running from an unbuilt tree
-    __version__ = "0.0.0"
+__version__: str = _core.__version__
 
 __all__ = [
     "STAT_KEYS",
@@ -34,6 +31,7 @@ __all__ = [
     "EvalResult",
     "OVISeval",
     "Params",
+    "VideoEvaluator",
     "YTVISeval",
     "YTVOSeval",
     "__version__",

@@ -6,6 +6,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+__version__: str
+
 class InstanceStore:
     """Columnar ground truth or predictions."""
 
@@ -118,6 +120,39 @@ def evaluate(
     iou_type: str = "segm",
     threads: int = 0,
 ) -> Evaluation: ...
+def evaluate_rows(
+    gt: InstanceStore,
+    dt_video_ids: npt.ArrayLike,
+    dt_category_ids: npt.ArrayLike,
+    dt_scores: npt.ArrayLike,
+    dt_areas: npt.ArrayLike,
+    iou_row_offsets: npt.ArrayLike,
+    iou_values: npt.ArrayLike,
+    video_ids: list[int],
+    category_ids: list[int],
+    use_cats: bool,
+    iou_thresholds: npt.ArrayLike,
+    area_ranges: npt.ArrayLike,
+    max_dets: int,
+    threads: int = 0,
+) -> Evaluation: ...
+def stream_masks(
+    gt: InstanceStore,
+    masks: npt.NDArray[np.uint8] | npt.NDArray[np.bool_],
+    video_id: int,
+    labels: npt.ArrayLike,
+    scores: npt.ArrayLike,
+    category_ids: list[int],
+    iou_type: str = "segm",
+    threads: int = 0,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint64], npt.NDArray[np.float64]]: ...
+def stream_store(
+    gt: InstanceStore,
+    dt: InstanceStore,
+    category_ids: list[int],
+    iou_type: str = "segm",
+    threads: int = 0,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint64], npt.NDArray[np.float64]]: ...
 
 class InputError(ValueError):
     """Input whose shape or values are wrong; the message names the place."""

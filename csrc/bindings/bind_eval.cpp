@@ -12,6 +12,8 @@
 #include "iou.hpp"
 #include "matching.hpp"
 #include "store.hpp"
+#include "store_builder.hpp"
+#include "stream.hpp"
 #include "thread_pool.hpp"
 
 namespace ytvis::bindings {
@@ -27,6 +29,23 @@ struct Evaluation {
 };
 
 using Doubles = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using Int64s = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using UInt64s = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+
+template <class T, class Array>
+std::vector<T> to_vector(const Array& array) {
+  return std::vector<T>(array.data(), array.data() + array.size());
+}
+
+/// Thresholds and area ranges as matching takes them.
+std::vector<std::array<double, 2>> area_ranges_of(const Doubles& area_ranges) {
+  if (area_ranges.ndim() != 2 || (area_ranges.size() > 0 && area_ranges.shape(1) != 2)) {
+    throw py::value_error("area ranges must have shape (A, 2)");
+  }
+  std::vector<std::array<double, 2>> ranges(static_cast<std::size_t>(area_ranges.shape(0)));
+  for (std::size_t a = 0; a < ranges.size(); ++a) ranges[a] = {area_ranges.at(a, 0), area_ranges.at(a, 1)};
+  return ranges;
+}
 
 }  // namespace
 
@@ -164,6 +183,10 @@ void register_eval(py::module_& m) {
         {
           py::gil_scoped_release release;
           const unsigned workers = resolve_threads(threads);
+          if (type == IouType::bbox) {
+            gt->compute_boxes(workers);
+            dt->compute_boxes(workers);
+          }
           result->buckets =
               make_buckets(*gt, *dt, video_ids, category_ids, use_cats, static_cast<std::size_t>(max_dets));
           result->ious = compute_ious(*gt, *dt, result->buckets, type, workers);
@@ -176,6 +199,45 @@ void register_eval(py::module_& m) {
       py::arg("threads") = 0,
       "Buckets ground truth and predictions by (video, category), computes every IoU matrix and the greedy "
       "matching at every threshold and area range.");
+
+  m.def(
+      "evaluate_rows",
+      [](std::shared_ptr<InstanceStore> gt, const Int64s& dt_video_ids, const Int64s& dt_category_ids,
+         const Doubles& dt_scores, const Doubles& dt_areas, const UInt64s& iou_row_offsets,
+         const Doubles& iou_values, std::vector<std::int64_t> video_ids,
+         std::vector<std::int64_t> category_ids, bool use_cats, Doubles iou_thresholds, Doubles area_ranges,
+         std::int64_t max_dets, int threads) {
+        if (max_dets < 0) throw py::value_error("maxDets must be non-negative");
+        if (!use_cats) throw py::value_error("IoU rows are per category: useCats must be 1");
+        const std::vector<std::array<double, 2>> ranges = area_ranges_of(area_ranges);
+        const std::vector<double> thresholds = to_vector<double>(iou_thresholds);
+        std::shared_ptr<InstanceStore> dt =
+            attribute_store(to_vector<std::int64_t>(dt_video_ids), to_vector<std::int64_t>(dt_category_ids),
+                            to_vector<double>(dt_scores), to_vector<double>(dt_areas));
+        if (static_cast<std::size_t>(iou_row_offsets.size()) != dt->size() + 1) {
+          throw py::value_error("IoU row offsets must have one entry per prediction, plus one");
+        }
+        const std::vector<std::uint64_t> offsets = to_vector<std::uint64_t>(iou_row_offsets);
+        const std::vector<double> values = to_vector<double>(iou_values);
+        auto result = std::make_shared<Evaluation>();
+        result->gt = gt;
+        result->dt = dt;
+        {
+          py::gil_scoped_release release;
+          const unsigned workers = resolve_threads(threads);
+          result->buckets =
+              make_buckets(*gt, *dt, video_ids, category_ids, use_cats, static_cast<std::size_t>(max_dets));
+          result->ious = bucket_ious_from_rows(result->buckets, offsets, values);
+          result->matches = match_all(*gt, *dt, result->buckets, result->ious, thresholds, ranges, workers);
+        }
+        return result;
+      },
+      py::arg("gt"), py::arg("dt_video_ids"), py::arg("dt_category_ids"), py::arg("dt_scores"),
+      py::arg("dt_areas"), py::arg("iou_row_offsets"), py::arg("iou_values"), py::arg("video_ids"),
+      py::arg("category_ids"), py::arg("use_cats"), py::arg("iou_thresholds"), py::arg("area_ranges"),
+      py::arg("max_dets"), py::arg("threads") = 0,
+      "evaluate() from predictions given by their attributes and their IoU rows against the ground truth of "
+      "their (video, category), as the streaming evaluator keeps them.");
 }
 
 }  // namespace ytvis::bindings

@@ -13,15 +13,16 @@ namespace ytvis::bindings {
 
 namespace {
 
-/// The text of `source`: the file at a path (str / os.PathLike), or bytes as given.
-std::string text_of(py::handle source, std::string& name) {
+/// The text of `source`: the file at a path (str / os.PathLike), mapped, or a
+/// padded copy of bytes.
+JsonText text_of(py::handle source, std::string& name) {
   if (py::isinstance<py::bytes>(source)) {
     name = "<bytes>";
-    return std::string(py::reinterpret_borrow<py::bytes>(source));
+    return JsonText::from_bytes(std::string_view(py::reinterpret_borrow<py::bytes>(source)));
   }
   name = py::str(py::module_::import("os").attr("fspath")(source));
   py::gil_scoped_release release;
-  return read_file(name);
+  return JsonText::from_file(name);
 }
 
 std::vector<VideoInfo> video_table(const std::vector<std::int64_t>& ids,
@@ -87,7 +88,7 @@ void register_ingest(py::module_& m) {
       "read_ground_truth",
       [](py::object source, bool strict, int threads) {
         std::string name;
-        std::string text = text_of(source, name);
+        JsonText text = text_of(source, name);
         py::gil_scoped_release release;
         return read_ground_truth(std::move(text), name, strict, resolve_threads(threads));
       },
@@ -100,7 +101,7 @@ void register_ingest(py::module_& m) {
          std::vector<std::int64_t> widths, std::vector<std::int64_t> lengths, bool strict, int threads) {
         const std::vector<VideoInfo> videos = video_table(video_ids, heights, widths, lengths);
         std::string name;
-        std::string text = text_of(source, name);
+        JsonText text = text_of(source, name);
         py::gil_scoped_release release;
         return read_results(std::move(text), name, videos, strict, resolve_threads(threads));
       },

@@ -6,7 +6,7 @@
 
 #include "association.hpp"
 #include "bindings.hpp"
-#include "json_ingest.hpp"
+#include "json_text.hpp"
 #include "occlusion_labels.hpp"
 #include "pair_ious.hpp"
 #include "store.hpp"
@@ -65,7 +65,7 @@ void register_metrics(py::module_& m) {
         std::vector<double> scores;
         {
           py::gil_scoped_release release;
-          scores = read_occlusion_scores(read_file(name), name);
+          scores = read_occlusion_scores(JsonText::from_file(name), name);
         }
         const auto size = static_cast<py::ssize_t>(scores.size());
         return adopt(std::move(scores), {size});

@@ -145,7 +145,11 @@ void register_store(py::module_& m) {
           "Whether each frame has a mask.")
       .def_property_readonly(
           "frame_boxes",
-          [](const InstanceStore& s) {
+          [](InstanceStore& s) {
+            {
+              py::gil_scoped_release release;
+              s.compute_boxes(resolve_threads(0));
+            }
             const std::size_t n = s.frames().size();
             py::array_t<double> out({static_cast<py::ssize_t>(n), py::ssize_t{4}});
             auto* data = out.mutable_data();

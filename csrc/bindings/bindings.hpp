@@ -36,6 +36,7 @@ void register_rle(py::module_& m);
 void register_store(py::module_& m);
 void register_eval(py::module_& m);
 void register_ingest(py::module_& m);
+void register_stream(py::module_& m);
 void register_metrics(py::module_& m);
 
 }  // namespace ytvis::bindings

@@ -71,3 +71,11 @@ def test_errors(
     res_path.write_text(json.dumps(results))
     assert main([str(gt_path), str(res_path), *extra]) == 1
     assert message in capsys.readouterr().err
+
+
+def test_metrics_beyond_ap_refuse_shards(tmp_path: Path) -> None:
+    gt, results = make_dataset(14, n_videos=3)
+    part = tmp_path / "part.json"
+    part.write_text(json.dumps(results))
+    with pytest.raises(ValueError, match="metrics beyond AP need the predictions"):
+        ytvis_fast.evaluate(gt, [part, part], metrics="hota")

@@ -138,6 +138,19 @@ std::string location(std::string_view text, std::size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+/// Python's json module writes NaN and Infinity for non-finite floats (a NaN
+/// score, say), which JSON does not allow: say so rather than only "bad JSON".
+std::string non_finite_hint(std::string_view raw) {
+  for (const std::string_view token : {"NaN", "Infinity"}) {
+    if (raw.find(token) != std::string_view::npos) {
+      return " (it contains " + std::string(token) +
+             ", which JSON does not allow: scores and other numbers "
+             "must be finite)";
+    }
+  }
+  return "";
+}
+
 /// The input with simdjson's padding; the whole document is walked once by the
 /// On-Demand parser, which yields the raw text of each top-level element. Each
 /// element is then parsed on its own by the DOM parser, so memory holds the
@@ -189,7 +202,7 @@ class Splitter {
     if (error) {
       throw InputError(source_ + ": " + what + ": not valid JSON at " +
                        location(text_.view(), static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
-                       simdjson::error_message(error));
+                       simdjson::error_message(error) + non_finite_hint(raw));
     }
     return SimdJson::Node{element, true};
   }

@@ -159,10 +159,29 @@ class Splitter {
  public:
   Splitter(JsonText text, std::string source) : source_(std::move(source)), text_(std::move(text)) {}
 
+  /// Starts the walk. A failure here (an empty file, an unclosed string) leaves
+  /// no document to ask for a location, so the message has none.
   ondemand::document& open() {
-    check(parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
-              .get(document_));
+    const auto error =
+        parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
+            .get(document_);
+    if (error) throw InputError(source_ + ": not valid JSON: " + simdjson::error_message(error));
+    opened_ = true;
     return document_;
+  }
+
+  /// The root's type. On-Demand judges a scalar root by its first character
+  /// ("this is not json" looks like `true`), so a scalar root is validated whole
+  /// first: bad JSON is then called bad JSON rather than the wrong type.
+  ondemand::json_type root_type() {
+    ondemand::json_type type = ondemand::json_type::null;
+    check(document_.type().get(type));
+    if (type != ondemand::json_type::array && type != ondemand::json_type::object) {
+      dom::element ignored;
+      const auto error = element_parser_.parse(text_.data(), text_.size(), false).get(ignored);
+      if (error) throw InputError(source_ + ": not valid JSON: " + simdjson::error_message(error));
+    }
+    return type;
   }
 
   /// Raw JSON of every element of an array value.
@@ -189,6 +208,7 @@ class Splitter {
   /// Frees the On-Demand parser's index of the whole document once every element
   /// has been found (it takes about four bytes per structural character).
   void finish_splitting() {
+    opened_ = false;
     document_ = ondemand::document();
     parser_ = ondemand::parser();
   }
@@ -216,7 +236,7 @@ class Splitter {
     if (!error) return;
     std::string where;
     const char* at = nullptr;
-    if (document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
+    if (opened_ && document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
       where = " at " + location(text_.view(), static_cast<std::size_t>(at - text_.data()));
     }
     throw InputError(source_ + ": not valid JSON" + where + ": " + simdjson::error_message(error));
@@ -228,6 +248,7 @@ class Splitter {
  private:
   std::string source_;
   JsonText text_;
+  bool opened_ = false;
   ondemand::parser parser_;
   ondemand::document document_;
   dom::parser element_parser_;
@@ -365,8 +386,7 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
 GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool strict, unsigned threads) {
   Splitter splitter(std::move(text), source);
   ondemand::document& doc = splitter.open();
-  ondemand::json_type root_type = ondemand::json_type::null;
-  splitter.check(doc.type().get(root_type));
+  const ondemand::json_type root_type = splitter.root_type();
   if (root_type != ondemand::json_type::object) {
     throw InputError(source +
                      ": ground truth must be a JSON object with 'videos', 'categories' and "
@@ -423,8 +443,7 @@ std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& so
                                             unsigned threads) {
   Splitter splitter(std::move(text), source);
   ondemand::document& doc = splitter.open();
-  ondemand::json_type root_type = ondemand::json_type::null;
-  splitter.check(doc.type().get(root_type));
+  const ondemand::json_type root_type = splitter.root_type();
   if (root_type != ondemand::json_type::array) {
     throw InputError(source + ": results must be a JSON array of objects, got " + ondemand_type(root_type));
   }

@@ -267,3 +267,23 @@ def test_progress_bar_names_the_stages(capsys: pytest.CaptureFixture[str]) -> No
         step(STAGES[0])
         step(STAGES[1])
     assert capsys.readouterr().err == ""
+
+
+def test_library_warnings_reach_stderr_unless_quiet(tmp_path: Path) -> None:
+    gt = {
+        "videos": [{"id": 1, "height": 4, "width": 4, "length": 2}],
+        "categories": [{"id": 1, "name": "thing"}],
+        "annotations": [
+            {"id": 1, "video_id": 1, "category_id": 1, "segmentations": [None, None]},
+        ],
+    }
+    # Both tubes empty in every frame: a zero union, which the reference warns about.
+    results = [{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [None, None]}]
+    gt_path, res_path = tmp_path / "gt.json", tmp_path / "res.json"
+    gt_path.write_text(json.dumps(gt))
+    res_path.write_text(json.dumps(results))
+    loud = _run_cli(str(gt_path), str(res_path), cwd=tmp_path)
+    assert loud.returncode == 0
+    assert loud.stderr.startswith("ytvis-fast: WARNING: Mask sizes in video 1 and category 1")
+    quiet = _run_cli(str(gt_path), str(res_path), "--quiet", cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""

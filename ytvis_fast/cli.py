@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import logging
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -187,6 +188,25 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], None]]:
         bar.close()
 
 
+class _UsageError(Exception):
+    """A usage mistake found after parsing; reported like argparse's own."""
+
+
+@contextmanager
+def _warnings_to_stderr(quiet: bool) -> Iterator[None]:
+    """The library's logged warnings (ytvis_fast logger) as one line each on
+    stderr while the command runs; none with --quiet."""
+    logger = logging.getLogger("ytvis_fast")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(levelname)s: %(message)s"))
+    handler.setLevel(logging.ERROR if quiet else logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+
+
 def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
@@ -232,16 +252,13 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-class _UsageError(Exception):
-    pass
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line; returns the exit status (0, 1 on bad input, 2 on bad usage)."""
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return _run(args)
+        with _warnings_to_stderr(args.quiet):
+            return _run(args)
     except _UsageError as error:
         parser.error(str(error))
     except KeyboardInterrupt:

@@ -1,7 +1,6 @@
 #include "iou.hpp"
 
 #include <algorithm>
-#include <deque>
 
 #include "thread_pool.hpp"
 
@@ -26,30 +25,51 @@ struct Span {
   bool meets(const Span& other) const { return first < other.last && other.first < last; }
 };
 
-/// Decoded masks of the instances of one bucket: per instance a range of views.
-struct DecodedInstances {
-  std::deque<Counts> storage;  ///< owns the decoded frames; a deque never moves them
-  std::vector<RleView> views;  ///< one per frame; absent frames have counts == nullptr
-  std::vector<Span> spans;     ///< one per frame
-  std::vector<std::size_t> begin;
-  std::vector<std::size_t> length;
-
+/// Decoded masks of the instances of one bucket, back to back in one buffer:
+/// per instance a range of frames, each a view (counts == nullptr where absent).
+class DecodedInstances {
+ public:
   void add(const InstanceStore& store, std::uint32_t instance) {
     const std::size_t frames = store.frame_count(instance);
     begin.push_back(views.size());
     length.push_back(frames);
     for (std::size_t f = 0; f < frames; ++f) {
       const FrameRecord& record = store.frame(instance, f);
-      if (record.kind == FrameKind::absent) {
-        views.emplace_back();
+      RleView view;
+      const bool present = record.kind != FrameKind::absent;
+      if (present) {
+        const std::size_t start = runs_.size();
+        append_decoded(store.text(record), record.height, record.width, runs_);
+        view = RleView{record.height, record.width, nullptr, runs_.size() - start};
+      }
+      views.push_back(view);
+      present_.push_back(present);
+    }
+  }
+
+  /// Points the views into the buffer, which no longer grows, and finds their spans.
+  void finish() {
+    std::size_t start = 0;
+    spans.reserve(views.size());
+    for (std::size_t k = 0; k < views.size(); ++k) {
+      RleView& view = views[k];
+      if (!present_[k]) {
         spans.emplace_back();
         continue;
       }
-      storage.emplace_back();
-      views.push_back(store.view(record, storage.back()));
-      spans.emplace_back(views.back());
+      view.counts = runs_.data() + start;
+      start += view.size;
+      spans.emplace_back(view);
     }
   }
+
+  std::vector<RleView> views;  ///< one per frame
+  std::vector<Span> spans;     ///< one per frame
+  std::vector<std::size_t> begin, length;
+
+ private:
+  Counts runs_;
+  std::vector<std::uint8_t> present_;
 };
 
 double box_intersection(const Box& a, const Box& b) {
@@ -135,6 +155,8 @@ BucketIous compute_ious(const InstanceStore& gt, const InstanceStore& dt, const 
       DecodedInstances gm, dm;
       for (std::size_t j = 0; j < n_gt; ++j) gm.add(gt, gts[j]);
       for (std::size_t i = 0; i < n_dt; ++i) dm.add(dt, dts[i]);
+      gm.finish();
+      dm.finish();
       for (std::size_t i = 0; i < n_dt; ++i) {
         for (std::size_t j = 0; j < n_gt; ++j) {
           bool zero_union = false;

@@ -138,6 +138,19 @@ std::string location(std::string_view text, std::size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
+/// Python's json module writes NaN and Infinity for non-finite floats (a NaN
+/// score, say), which JSON does not allow: say so rather than only "bad JSON".
+std::string non_finite_hint(std::string_view raw) {
+  for (const std::string_view token : {"NaN", "Infinity"}) {
+    if (raw.find(token) != std::string_view::npos) {
+      return " (it contains " + std::string(token) +
+             ", which JSON does not allow: scores and other numbers "
+             "must be finite)";
+    }
+  }
+  return "";
+}
+
 /// The input with simdjson's padding; the whole document is walked once by the
 /// On-Demand parser, which yields the raw text of each top-level element. Each
 /// element is then parsed on its own by the DOM parser, so memory holds the
@@ -146,15 +159,33 @@ class Splitter {
  public:
   Splitter(JsonText text, std::string source) : source_(std::move(source)), text_(std::move(text)) {}
 
+  /// Starts the walk. A failure here (an empty file, an unclosed string) leaves
+  /// no document to ask for a location, so the message has none.
   ondemand::document& open() {
     const std::string_view text = text_.view();
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       throw InputError(source_ + ": not valid JSON: the document is empty");
     }
-    check(parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
-              .get(document_));
+    const auto error =
+        parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
+            .get(document_);
+    if (error) throw InputError(source_ + ": not valid JSON: " + simdjson::error_message(error));
     opened_ = true;
     return document_;
+  }
+
+  /// The root's type. On-Demand judges a scalar root by its first character
+  /// ("this is not json" looks like `true`), so a scalar root is validated whole
+  /// first: bad JSON is then called bad JSON rather than the wrong type.
+  ondemand::json_type root_type() {
+    ondemand::json_type type = ondemand::json_type::null;
+    check(document_.type().get(type));
+    if (type != ondemand::json_type::array && type != ondemand::json_type::object) {
+      dom::element ignored;
+      const auto error = element_parser_.parse(text_.data(), text_.size(), false).get(ignored);
+      if (error) throw InputError(source_ + ": not valid JSON: " + simdjson::error_message(error));
+    }
+    return type;
   }
 
   /// Raw JSON of every element of an array value.
@@ -195,7 +226,7 @@ class Splitter {
     if (error) {
       throw InputError(source_ + ": " + what + ": not valid JSON at " +
                        location(text_.view(), static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
-                       simdjson::error_message(error));
+                       simdjson::error_message(error) + non_finite_hint(raw));
     }
     return SimdJson::Node{element, true};
   }
@@ -359,8 +390,7 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
 GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool strict, unsigned threads) {
   Splitter splitter(std::move(text), source);
   ondemand::document& doc = splitter.open();
-  ondemand::json_type root_type = ondemand::json_type::null;
-  splitter.check(doc.type().get(root_type));
+  const ondemand::json_type root_type = splitter.root_type();
   if (root_type != ondemand::json_type::object) {
     throw InputError(source +
                      ": ground truth must be a JSON object with 'videos', 'categories' and "
@@ -417,8 +447,7 @@ std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& so
                                             unsigned threads) {
   Splitter splitter(std::move(text), source);
   ondemand::document& doc = splitter.open();
-  ondemand::json_type root_type = ondemand::json_type::null;
-  splitter.check(doc.type().get(root_type));
+  const ondemand::json_type root_type = splitter.root_type();
   if (root_type != ondemand::json_type::array) {
     throw InputError(source + ": results must be a JSON array of objects, got " + ondemand_type(root_type));
   }

@@ -159,6 +159,33 @@ class BoxBuilder {
   std::size_t runs_ = 0;
 };
 
+/// The runs of ones of a mask, one [start, end) pixel interval at a time.
+class OnesCursor {
+ public:
+  explicit OnesCursor(const RleView& mask) : counts_(mask.counts), size_(mask.size) { advance(); }
+
+  bool valid() const { return valid_; }
+  std::uint64_t start() const { return start_; }
+  std::uint64_t end() const { return end_; }
+
+  void advance() {
+    if (next_ + 1 >= size_) {  // no run of ones left (at most a trailing run of zeros)
+      valid_ = false;
+      return;
+    }
+    start_ = end_ + counts_[next_];
+    end_ = start_ + counts_[next_ + 1];
+    next_ += 2;
+  }
+
+ private:
+  const Count* counts_;
+  std::size_t size_;
+  std::size_t next_ = 0;  ///< index of the next run of zeros
+  std::uint64_t start_ = 0, end_ = 0;
+  bool valid_ = true;
+};
+
 }  // namespace
 
 void check_size(std::int64_t height, std::int64_t width) {
@@ -171,6 +198,10 @@ void check_size(std::int64_t height, std::int64_t width) {
 
 void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out) {
   out.clear();
+  append_decoded(text, height, width, out);
+}
+
+void append_decoded(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out) {
   for_each_count(text, height, width, [&](std::size_t, Count count) { out.push_back(count); });
 }
 
@@ -232,26 +263,16 @@ Box bbox(const RleView& rle) {
 }
 
 std::uint64_t intersection_area(const RleView& a, const RleView& b) {
-  // Walk both run lists; [a_start, a_end) is the current run of a, likewise b.
+  // Merge the two lists of runs of ones; the runs of zeros only move the cursors.
   std::uint64_t common = 0;
-  std::size_t i = 0, j = 0;
-  std::uint64_t a_start = 0, a_end = a.size ? a.counts[0] : 0;
-  std::uint64_t b_start = 0, b_end = b.size ? b.counts[0] : 0;
-  while (i < a.size && j < b.size) {
-    if ((i % 2) == 1 && (j % 2) == 1) {
-      const std::uint64_t lo = std::max(a_start, b_start), hi = std::min(a_end, b_end);
-      if (hi > lo) common += hi - lo;
-    }
-    if (a_end <= b_end) {
-      if (++i < a.size) {
-        a_start = a_end;
-        a_end += a.counts[i];
-      }
+  OnesCursor x(a), y(b);
+  while (x.valid() && y.valid()) {
+    const std::uint64_t lo = std::max(x.start(), y.start()), hi = std::min(x.end(), y.end());
+    if (hi > lo) common += hi - lo;
+    if (x.end() <= y.end()) {
+      x.advance();
     } else {
-      if (++j < b.size) {
-        b_start = b_end;
-        b_end += b.counts[j];
-      }
+      y.advance();
     }
   }
   return common;

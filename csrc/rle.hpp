@@ -46,6 +46,10 @@ void check_size(std::int64_t height, std::int64_t width);
 /// alphabet, termination, overflow, non-negative counts and sum == h * w.
 void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out);
 
+/// As decode_compressed, but appends the runs to `out`; on error `out` may hold
+/// part of them.
+void append_decoded(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out);
+
 /// Foreground area of a compressed mask in one validating pass, no runs stored.
 std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::uint32_t width);
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -30,6 +31,24 @@ class InputError : public std::runtime_error {
 struct VideoInfo {
   std::int64_t id = 0, height = 0, width = 0, length = -1;  ///< length -1: unknown
 };
+
+/// Most frames a video or a segmentations list may have: an hour at 30 fps is
+/// about 10^5; more is a broken file, rejected before anything is allocated.
+inline constexpr std::int64_t kMaxFrames = 1 << 20;
+
+/// Throws InputError unless the video's height, width and length are in range.
+inline void check_video(const VideoInfo& video, std::size_t index) {
+  const std::string where = "video " + std::to_string(index) + " (id " + std::to_string(video.id) + "): ";
+  try {
+    check_size(video.height, video.width);
+  } catch (const RleError& error) {
+    throw InputError(where + error.what());
+  }
+  if (video.length > kMaxFrames) {
+    throw InputError(where + "length " + std::to_string(video.length) + " is out of range (at most " +
+                     std::to_string(kMaxFrames) + " frames)");
+  }
+}
 
 /// Where we are in the input, for error messages.
 struct Place {
@@ -59,7 +78,10 @@ class StoreBuilder {
  public:
   StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict)
       : results_(results), strict_(strict), label_(results ? "result" : "annotation") {
-    for (const VideoInfo& video : videos) videos_.emplace(video.id, video);
+    for (std::size_t i = 0; i < videos.size(); ++i) {
+      check_video(videos[i], i);
+      videos_.emplace(videos[i].id, videos[i]);
+    }
     store_->set_label(label_);
   }
 
@@ -80,7 +102,9 @@ class StoreBuilder {
     double score = 0.0, iscrowd = 0.0;
     if (results_) {
       score = to_number(Json::get(ann, "score"), place, "score");
-      if (strict_ && !std::isfinite(score)) fail(place, "'score' must be finite");
+      if (strict_ && !(std::isfinite(score) && score >= 0.0)) {
+        fail(place, "'score' must be finite and non-negative, got " + number_text(score));
+      }
     } else {
       id = to_int(Json::get(ann, "id"), place, "id");
       if (Node crowd = Json::get(ann, "iscrowd"); Json::present(crowd)) {
@@ -95,6 +119,7 @@ class StoreBuilder {
     if (!Json::present(segs) && has_boxes) {
       // Box-only predictions (for iouType="bbox"): every frame's mask is absent.
       const std::size_t frames = Json::size(boxes);
+      check_frames(frames, place, "bboxes");
       for (std::size_t f = 0; f < frames; ++f) store_->add_absent_frame();
       add_boxes(boxes, frames, index);
       return;
@@ -104,6 +129,7 @@ class StoreBuilder {
       fail(place, "'segmentations' must be a list, got " + Json::type_name(segs));
     }
     const std::size_t frames = Json::size(segs);
+    check_frames(frames, place, "segmentations");
     if (strict_ && info->length >= 0 && static_cast<std::int64_t>(frames) != info->length) {
       fail(place, "video " + std::to_string(video_id) + " has " + std::to_string(info->length) +
                       " frames but 'segmentations' has " + std::to_string(frames));
@@ -149,6 +175,22 @@ class StoreBuilder {
     const std::optional<double> value = Json::as_number(node);
     if (!value) fail(place, std::string("'") + field + "' must be a number, got " + Json::type_name(node));
     return *value;
+  }
+
+  static void check_frames(std::size_t frames, const Place& place, const char* field) {
+    if (frames > static_cast<std::size_t>(kMaxFrames)) {
+      fail(place, std::string("'") + field + "' has " + std::to_string(frames) + " frames, more than the " +
+                      std::to_string(kMaxFrames) + " accepted");
+    }
+  }
+
+  /// A score as Python prints it (nan, inf, -0.5), for messages.
+  static std::string number_text(double value) {
+    if (std::isnan(value)) return "nan";
+    if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+    std::ostringstream out;
+    out << value;
+    return out.str();
   }
 
   static std::uint32_t checked_side(std::int64_t value, const Place& place) {

@@ -73,9 +73,28 @@ def test_errors(
     assert message in capsys.readouterr().err
 
 
-def test_metrics_beyond_ap_refuse_shards(tmp_path: Path) -> None:
-    gt, results = make_dataset(14, n_videos=3)
-    part = tmp_path / "part.json"
-    part.write_text(json.dumps(results))
+def test_several_results_files_and_a_client(tmp_path: Path) -> None:
+    gt, results = make_dataset(14, n_videos=4)
+    half = len(results) // 2
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    first.write_text(json.dumps(results[:half]))
+    second.write_text(json.dumps(results[half:]))
+    both = ytvis_fast.evaluate(gt, [first, second], metrics="hota,errors")
+    one = ytvis_fast.evaluate(gt, results, metrics="hota,errors")
+    assert both.association == one.association and both.errors == one.errors
+    # A Dask client reduces the predictions away: refused before any work.
     with pytest.raises(ValueError, match="metrics beyond AP need the predictions"):
-        ytvis_fast.evaluate(gt, [part, part], metrics="hota")
+        ytvis_fast.evaluate(gt, [first, second], metrics="hota", client=object())
+
+
+def test_plots_beside_the_plot(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    gt, results = make_dataset(15, n_videos=3)
+    gt_path, res_path = tmp_path / "gt.json", tmp_path / "res.json"
+    gt_path.write_text(json.dumps(gt))
+    res_path.write_text(json.dumps(results))
+    plot = tmp_path / "out.png"
+    argv = [str(gt_path), str(res_path), "--metrics", "errors,hota", "--plot", str(plot), "--quiet"]
+    assert main(argv) == 0
+    for path in (plot, tmp_path / "out_errors.png", tmp_path / "out_hota.png"):
+        assert path.stat().st_size > 0, path

@@ -212,17 +212,15 @@ def plot_hota(association: dict[str, Any], path: str | None = None, ax: Any = No
     """HOTA, DetA, AssA and LocA against the localisation threshold alpha (needs
     matplotlib), class-averaged solid and detection-averaged dashed; saved to
     `path` if given. Returns the matplotlib Axes."""
-    try:
-        import matplotlib
+    from .plot import require_matplotlib
 
-        if ax is None and path is not None:
-            matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as error:  # pragma: no cover - matplotlib is optional
-        raise ImportError("plot_hota needs matplotlib: pip install matplotlib") from error
+    require_matplotlib()
+    from matplotlib.figure import Figure  # no pyplot: no global figure state, no GUI
+
     figure = None
     if ax is None:
-        figure, ax = plt.subplots(figsize=(5, 4))
+        figure = Figure(figsize=(5, 4), layout="constrained")
+        ax = figure.subplots()
     alphas = association["alphas"]
     colours = {"HOTA": "C3", "DetA": "C0", "AssA": "C2", "LocA": "C4"}
     for combo, style in (("class_averaged", "-"), ("detection_averaged", "--")):
@@ -234,9 +232,6 @@ def plot_hota(association: dict[str, Any], path: str | None = None, ax: Any = No
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(fontsize=7, ncol=2)
-    if figure is not None:
-        figure.tight_layout()
-        if path is not None:
-            figure.savefig(path)
-            plt.close(figure)
+    if figure is not None and path is not None:
+        figure.savefig(path, dpi=100)
     return ax

@@ -374,19 +374,17 @@ def _undetected_by_category(evaluator: Any, detected: set[int], K: int) -> dict[
 def plot_errors(errors: dict[str, Any], path: str | None = None, ax: Any = None) -> Any:
     """Bar chart of the dAP of each error type (needs matplotlib); saved to `path` if
     given. Returns the matplotlib Axes."""
-    try:
-        import matplotlib
+    from .plot import require_matplotlib
 
-        if ax is None and path is not None:
-            matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as error:  # pragma: no cover - matplotlib is optional
-        raise ImportError("plot_errors needs matplotlib: pip install matplotlib") from error
+    require_matplotlib()
+    from matplotlib.figure import Figure  # no pyplot: no global figure state, no GUI
+
     names = list(ERROR_TYPES)
     values = [100 * (errors["dAP"][name] or 0.0) for name in names]
     figure = None
     if ax is None:
-        figure, ax = plt.subplots(figsize=(7, 3.2))
+        figure = Figure(figsize=(7, 3.2), layout="constrained")
+        ax = figure.subplots()
     ax.bar(range(len(names)), values, color="#4c72b0")
     ax.set_xticks(range(len(names)))
     ax.set_xticklabels(names, rotation=30, ha="right")
@@ -395,9 +393,6 @@ def plot_errors(errors: dict[str, Any], path: str | None = None, ax: Any = None)
     ax.set_title(f"AP gained by fixing each error type (AP@{ap_at:g} = {100 * errors['AP']:.1f})")
     for x, value in enumerate(values):
         ax.annotate(f"{value:.1f}", (x, value), ha="center", va="bottom", fontsize=8)
-    if figure is not None:
-        figure.tight_layout()
-        if path is not None:
-            figure.savefig(path)
-            plt.close(figure)
+    if figure is not None and path is not None:
+        figure.savefig(path, dpi=100)
     return ax

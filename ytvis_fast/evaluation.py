@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import copy
 import os
-from typing import Any, Callable, Union
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, Union
 
 import numpy as np
 
-from ._io import is_path
+from ._io import is_path, load_json
+from .checks import check_categories, check_subset, check_unique_ids
 from .metrics import compute_extra_metrics, parse_metrics
 from .params import Params
 from .result import STAT_KEYS, EvalResult
@@ -18,7 +21,10 @@ from .ytvoseval import YTVOSeval
 __all__ = ["evaluate"]
 
 GroundTruth = Union[str, "os.PathLike[str]", dict, YTVOS]
-Results = Union[str, "os.PathLike[str]", list, YTVOS]  # or a list of paths (shards)
+Results = Union[str, "os.PathLike[str]", list, YTVOS]
+
+#: The stages `evaluate()` reports to its `progress` callback, in order.
+STAGES = ("reading ground truth", "reading results", "matching", "accumulating")
 
 
 def evaluate(
@@ -30,9 +36,10 @@ def evaluate(
     max_dets: tuple[int, ...] | list[int] | None = None,
     video_ids: list[int] | None = None,
     category_ids: list[int] | None = None,
+    progress: Callable[[str], None] | None = None,
     client: Any = None,
-    metrics: str | tuple[str, ...] | list[str] = ("ap",),
-    length_edges: tuple[int, ...] | list[int] = (16, 32),
+    metrics: str | Sequence[str] = ("ap",),
+    length_edges: Sequence[int] = (16, 32),
 ) -> EvalResult:
     """Evaluates YouTube-VIS results against ground truth.
 
@@ -41,18 +48,23 @@ def evaluate(
     gt:
         Ground truth: a JSON path, the parsed dict, or a `YTVOS`.
     results:
-        Predictions: a JSON path, the parsed list, or a `YTVOS` from `loadRes`.
+        Predictions: a JSON path, the parsed list, a `YTVOS` from `loadRes`, or a
+        list of JSON paths (one per rank of a distributed run, say), evaluated as
+        one list in the order given.
     iou_type:
         ``"segm"`` (spatio-temporal mask IoU) or ``"bbox"`` (tube box IoU).
     threads:
         Native worker threads (default: every core). Results never depend on it.
     max_dets, video_ids, category_ids:
-        Optional overrides of the reference's parameters.
+        Optional overrides of the reference's parameters; ids must exist in the
+        ground truth.
+    progress:
+        Called with each name of `STAGES` as that stage starts.
     client:
-        A ``dask.distributed.Client``: with a list of results files, each file is
-        reduced on the cluster (IoU rows per prediction) and the shards are merged
-        exactly. The files (and a ground-truth path) must be readable by the workers.
-
+        A ``dask.distributed.Client``: each results file of `results` (a path or a
+        list of paths) is reduced on the cluster to IoU rows per prediction, and
+        the shards are merged exactly. The files (and a ground-truth path) must be
+        readable by the workers.
     metrics:
         ``"ap"`` (always computed), ``"occlusion"`` (OVIS's 18 figures, in
         ``result.occlusion``; needs per-frame ``occlusion`` labels in the ground
@@ -60,31 +72,30 @@ def evaluate(
         ``result.association``), ``"errors"`` (dAP per error type, TIVE-style, in
         ``result.errors``) and ``"length"`` (the 12 figures per video-length
         class, in ``result.by_length``), as a sequence or a comma-separated string
-        (see docs/metrics.md). Not with a list of results files.
+        (see docs/metrics.md). Not with a `client`.
     length_edges:
         Upper ends (inclusive) of the video-length classes but the last:
         (16, 32) gives short <= 16 < medium <= 32 < long frames.
 
-    ``results`` may also be a list of results file paths: the evaluation of the
-    file that concatenates them in that order (without a client, shard by shard in
-    this process).
-
     Unlike the drop-in classes, this call is strict: a segmentations list whose
     length differs from the video's, or a mask whose size differs from the
-    video's, is an error naming the file, the annotation and the frame.
+    video's, is an error naming the file, the annotation and the frame; so are
+    duplicate ground-truth ids, negative or non-finite scores and category ids
+    that the ground truth's categories do not list.
     """
     wanted = parse_metrics(metrics)
-    if client is not None or _is_shard_list(results):
+    if client is not None:
         if wanted != ("ap",):
             raise ValueError(
-                "metrics beyond AP need the predictions themselves: give one results "
-                "file (or list of predictions), not a list of results files"
+                "metrics beyond AP need the predictions themselves, which a Dask client "
+                "reduces away: evaluate without `client`"
             )
         from .sharded import evaluate_shards
 
+        shards = _path_list(results) or [results]
         return evaluate_shards(
             gt,
-            list(results),  # type: ignore[arg-type]
+            shards,
             iou_type,
             client=client,
             threads=threads,
@@ -92,23 +103,35 @@ def evaluate(
             video_ids=video_ids,
             category_ids=category_ids,
         )
+    step = progress or (lambda stage: None)
+    step(STAGES[0])
     if isinstance(gt, YTVOS):
         gt_api = gt
     else:
         gt_api = YTVOS(gt, threads=threads, verbose=False, strict=True)
-    dt_api = results if isinstance(results, YTVOS) else gt_api._load_results(results)
+    gt_store = gt_api._native_store(True)
+    check_unique_ids(gt_store, gt_api.source)
+    known_categories = [int(c) for c in gt_api.getCatIds()]
+    check_categories(gt_store, known_categories, gt_api.source, "annotation")
+    step(STAGES[1])
+    files = _path_list(results)
+    starts: list[int] = []
+    if files is not None:
+        results, starts = _read_files(files)
+    try:
+        if isinstance(results, YTVOS):
+            dt_api = results
+        else:
+            dt_api = gt_api._load_results(results)
+        dt_store = dt_api._native_store(True)
+        check_categories(dt_store, known_categories, dt_api.source, "result")
+    except ValueError as error:
+        raise error if files is None else _in_file(error, files, starts) from None
     evaluator = _evaluator(gt_api, dt_api, iou_type, threads, max_dets, video_ids, category_ids)
+    step(STAGES[2])
     evaluator.evaluate()
-    return _result(evaluator, gt_api, wanted, length_edges)
-
-
-def _is_shard_list(results: object) -> bool:
-    """A non-empty list of paths: results files evaluated as shards of one file."""
-    return (
-        isinstance(results, (list, tuple))
-        and len(results) > 0
-        and all(is_path(item) for item in results)
-    )
+    step(STAGES[3])
+    return _result(evaluator, gt_api, gt_store, dt_store, wanted, length_edges)
 
 
 def _evaluator(
@@ -116,17 +139,20 @@ def _evaluator(
     dt_api: YTVOS | None,
     iou_type: str,
     threads: int | None,
-    max_dets: tuple[int, ...] | list[int] | None,
+    max_dets: Sequence[int] | None,
     video_ids: list[int] | None,
     category_ids: list[int] | None,
 ) -> YTVOSeval:
+    """A strict YTVOSeval with the overrides applied (ids checked against the ground truth)."""
     evaluator = YTVOSeval(gt_api, dt_api, iou_type, threads=threads, verbose=False)
     evaluator._strict = True
     if max_dets is not None:
         evaluator.params.maxDets = list(max_dets)
     if video_ids is not None:
+        check_subset(video_ids, evaluator.params.vidIds, "videos")
         evaluator.params.vidIds = list(video_ids)
     if category_ids is not None:
+        check_subset(category_ids, [int(c) for c in gt_api.getCatIds()], "categories")
         evaluator.params.catIds = list(category_ids)
     return evaluator
 
@@ -137,12 +163,14 @@ def _finish(
     iou_type: str,
     *,
     threads: int | None,
-    max_dets: tuple[int, ...] | list[int] | None,
+    max_dets: Sequence[int] | None,
     video_ids: list[int] | None,
     category_ids: list[int] | None,
+    predictions: Any = None,
 ) -> EvalResult:
     """evaluate() for native evaluations made elsewhere (the streaming evaluator):
-    `run(params)` returns the native evaluation for the normalised params."""
+    `run(params)` returns the native evaluation for the normalised params;
+    `predictions` (with `video_ids` and `category_ids` columns) gives the counts."""
     evaluator = _evaluator(gt_api, None, iou_type, threads, max_dets, video_ids, category_ids)
     p = evaluator.params
     # As YTVOSeval.evaluate() normalises them.
@@ -152,23 +180,28 @@ def _finish(
     p.maxDets = sorted(p.maxDets)
     evaluator._native = run(p)
     evaluator._paramsEval = copy.deepcopy(p)
-    return _result(evaluator, gt_api)
+    return _result(evaluator, gt_api, gt_api._native_store(True), predictions)
 
 
 def _result(
     evaluator: YTVOSeval,
     gt_api: YTVOS,
-    metrics: tuple[str, ...] = ("ap",),
-    length_edges: tuple[int, ...] | list[int] = (16, 32),
+    gt_store: Any,
+    dt_store: Any,
+    metrics: Sequence[str] = ("ap",),
+    length_edges: Sequence[int] = (16, 32),
 ) -> EvalResult:
-    """Accumulates and summarizes an evaluated YTVOSeval into an EvalResult, with
-    the `metrics` beyond AP (which need the evaluator's predictions)."""
+    """Accumulates and summarizes an evaluated YTVOSeval into an EvalResult; the
+    stores give the instance counts per category (predictions only where known),
+    `metrics` beyond AP need the evaluator's predictions."""
     evaluator.accumulate()
     evaluator.summarize()
     p = evaluator.params
     cat_ids = [int(c) for c in p.catIds] if p.useCats else [-1]
     known = gt_api._category_names()
     names = [str(known.get(c, c)) for c in cat_ids]
+    evaluated = np.asarray([int(v) for v in p.vidIds], dtype=np.int64)
+    crowd = np.asarray(gt_store.iscrowd) != 0
     return EvalResult(
         stats={key: float(value) for key, value in zip(STAT_KEYS, evaluator.stats)},
         precision=evaluator.eval["precision"],
@@ -187,5 +220,58 @@ def _result(
         },
         category_ids=cat_ids,
         category_names=names,
+        gt_counts=_counts(gt_store, evaluated, cat_ids, keep=~crowd),
+        dt_counts=[] if dt_store is None else _counts(dt_store, evaluated, cat_ids),
         **compute_extra_metrics(evaluator, gt_api, metrics, length_edges=length_edges),
     )
+
+
+def _counts(
+    store: Any, videos: np.ndarray, categories: list[int], keep: np.ndarray | None = None
+) -> list[int]:
+    """Instances per category (in `categories` order) within the evaluated videos."""
+    selected = np.isin(store.video_ids, videos)
+    if keep is not None:
+        selected &= keep
+    present, counts = np.unique(np.asarray(store.category_ids)[selected], return_counts=True)
+    found = dict(zip(present.tolist(), counts.tolist()))
+    if categories == [-1]:  # useCats=0: one pooled category
+        return [int(counts.sum())]
+    return [int(found.get(c, 0)) for c in categories]
+
+
+def _path_list(results: Any) -> list[str] | None:
+    """The paths when `results` is a non-empty list of files, else None."""
+    if isinstance(results, (list, tuple)) and results and all(is_path(r) for r in results):
+        return [os.fspath(r) for r in results]
+    return None
+
+
+_RESULT_PLACE = re.compile(r"^<results>: result (\d+)")
+
+
+def _read_files(files: Sequence[str]) -> tuple[list[Any], list[int]]:
+    """Several results files as one list of predictions, in the order given,
+    and the index at which each file starts."""
+    predictions: list[Any] = []
+    starts: list[int] = []
+    for path in files:
+        data = load_json(path)
+        if not isinstance(data, list):
+            raise ValueError(
+                f"{path}: results must be a JSON array of objects, got {type(data).__name__}"
+            )
+        starts.append(len(predictions))
+        predictions.extend(data)
+    return predictions, starts
+
+
+def _in_file(error: ValueError, files: Sequence[str], starts: list[int]) -> ValueError:
+    """The error with "<results>: result N" turned into "FILE: result n"."""
+    message = str(error)
+    match = _RESULT_PLACE.match(message)
+    if not match:
+        return error
+    index = int(match.group(1))
+    k = int(np.searchsorted(starts, index, side="right")) - 1
+    return type(error)(f"{files[k]}: result {index - starts[k]}{message[match.end() :]}")

@@ -39,6 +39,9 @@ class EvalResult:
         The parameters used (IoU thresholds, recall thresholds, maxDets, ...).
     category_ids, category_names:
         The K categories, in array order.
+    gt_counts, dt_counts:
+        Per category (array order): non-crowd ground-truth instances and
+        predictions in the evaluated videos.
     """
 
     stats: dict[str, float]
@@ -48,6 +51,8 @@ class EvalResult:
     params: dict[str, Any]
     category_ids: list[int]
     category_names: list[str] = field(default_factory=list)
+    gt_counts: list[int] = field(default_factory=list)
+    dt_counts: list[int] = field(default_factory=list)
     #: OVIS's 18 figures (``metrics`` with "occlusion"), see ytvis_fast.occlusion.
     occlusion: dict[str, Any] | None = None
     #: The 12 figures per video-length class (``metrics`` with "length").
@@ -59,25 +64,46 @@ class EvalResult:
 
     @property
     def per_category(self) -> dict[int, dict[str, Any]]:
-        """Per category: name, AP, AP50, AP75 and AR at the largest maxDets, all areas."""
-        thresholds = np.asarray(self.params["iouThrs"])
+        """Per category: name, AP, AP50, AP75, AR10 (recall at the middle maxDets),
+        AR (at the largest maxDets), all areas; ``num_gt`` and ``num_predictions``
+        when known. -1 where the category has no ground truth."""
         out: dict[int, dict[str, Any]] = {}
         for k, cat_id in enumerate(self.category_ids):
-            p = self.precision[:, :, k, 0, -1]
-            r = self.recall[:, k, 0, -1]
-            at50 = np.where(thresholds == 0.5)[0]
-            at75 = np.where(thresholds == 0.75)[0]
-            out[cat_id] = {
+            figures: dict[str, Any] = {
                 "name": self.category_names[k] if k < len(self.category_names) else str(cat_id),
-                "AP": _mean_valid(p),
-                "AP50": _mean_valid(p[at50]),
-                "AP75": _mean_valid(p[at75]),
-                "AR": _mean_valid(r),
+                **self._figures(k, 0),
             }
+            if k < len(self.gt_counts):
+                figures["num_gt"] = self.gt_counts[k]
+            if k < len(self.dt_counts):
+                figures["num_predictions"] = self.dt_counts[k]
+            out[cat_id] = figures
         return out
 
+    @property
+    def per_area(self) -> dict[str, dict[str, float]]:
+        """Per area range label (all, small, medium, large): AP, AP50, AP75, AR10
+        and AR over all categories, as in `per_category`."""
+        labels = self.params.get("areaRngLbl") or [str(a) for a in range(self.precision.shape[3])]
+        return {str(label): self._figures(slice(None), a) for a, label in enumerate(labels)}
+
+    def _figures(self, k: int | slice, a: int) -> dict[str, float]:
+        thresholds = np.asarray(self.params["iouThrs"])
+        p = self.precision[:, :, k, a, -1]
+        at50 = np.where(thresholds == 0.5)[0]
+        at75 = np.where(thresholds == 0.75)[0]
+        middle = 1 if self.recall.shape[-1] > 1 else -1
+        return {
+            "AP": _mean_valid(p),
+            "AP50": _mean_valid(p[at50]),
+            "AP75": _mean_valid(p[at75]),
+            "AR10": _mean_valid(self.recall[:, k, a, middle]),
+            "AR": _mean_valid(self.recall[:, k, a, -1]),
+        }
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict: stats, per-category figures and parameters."""
+        """JSON-ready dict: stats, per-category and per-area figures, parameters, and
+        the figures of the metrics beyond AP that were computed."""
         extras = {
             name: value
             for name, value in (
@@ -91,6 +117,7 @@ class EvalResult:
         return {
             "stats": {k: float(v) for k, v in self.stats.items()},
             "per_category": {str(k): v for k, v in self.per_category.items()},
+            "per_area": self.per_area,
             "params": {
                 k: (np.asarray(v).tolist() if isinstance(v, np.ndarray) else v)
                 for k, v in self.params.items()
@@ -105,8 +132,15 @@ class EvalResult:
         return [format_line(s, v, self.params["iouThrs"]) for s, v in zip(specs, values)]
 
     def to_json(self, **kwargs: Any) -> str:
+        """`to_dict()` as a JSON string; keyword arguments go to `json.dumps`."""
         return json.dumps(self.to_dict(), **kwargs)
 
     def __repr__(self) -> str:
-        figures = ", ".join(f"{k}={v:.3f}" for k, v in self.stats.items())
-        return f"EvalResult({figures})"
+        iou_type = self.params.get("iouType", "?")
+        head = (
+            f"EvalResult({iou_type}, {len(self.category_ids)} categories, "
+            f"{len(self.params.get('vidIds', []))} videos)"
+        )
+        rows = [STAT_KEYS[:6], STAT_KEYS[6:]]
+        body = ["  " + "  ".join(f"{k}={self.stats[k]:.3f}" for k in row) for row in rows]
+        return "\n".join([head, *body])

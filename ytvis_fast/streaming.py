@@ -20,11 +20,13 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
 
 from ._native import _core
+from .checks import check_categories
 from .result import EvalResult
 from .ytvos import YTVOS
 
@@ -222,7 +224,10 @@ class VideoEvaluator:
 
     def _add_results(self, results: Any) -> None:
         """Adds a whole results file (path) or list, keeping its order inside each video."""
-        dt = self._gt._load_results(results)._native_store(True)
+        results_api = self._gt._load_results(results)
+        dt = results_api._native_store(True)
+        # As evaluate() does: a category the ground truth does not list is an error.
+        check_categories(dt, self._category_ids, results_api.source, "result")
         areas, offsets, ious = _core.stream_store(
             self._store, dt, self._category_ids, self.iou_type, self.threads or 0
         )
@@ -413,6 +418,7 @@ class VideoEvaluator:
             max_dets=max_dets,
             video_ids=video_ids,
             category_ids=category_ids,
+            predictions=SimpleNamespace(video_ids=state["video_ids"], category_ids=state["labels"]),
         )
 
     # -- helpers -------------------------------------------------------------------------

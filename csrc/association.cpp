@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
-#include <deque>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -44,10 +43,7 @@ struct Sequence {
 class DecodedFrames {
  public:
   DecodedFrames(const InstanceStore& store, const std::vector<std::uint32_t>& instances, std::size_t steps)
-      : store_(store),
-        steps_(steps),
-        views_(instances.size() * steps),
-        records_(instances.size() * steps, nullptr) {
+      : steps_(steps), records_(instances.size() * steps, nullptr), masks_(store, instances.size() * steps) {
     for (std::size_t n = 0; n < instances.size(); ++n) {
       const std::size_t frames = std::min(store.frame_count(instances[n]), steps);
       for (std::size_t t = 0; t < frames; ++t) {
@@ -59,21 +55,14 @@ class DecodedFrames {
   const FrameRecord* record(std::size_t n, std::size_t t) const { return records_[n * steps_ + t]; }
   /// The mask of a present frame, decoded on first use: frames that meet no
   /// present frame of the other side are never decoded.
-  const RleView& view(std::size_t n, std::size_t t) {
-    RleView& view = views_[n * steps_ + t];
-    if (view.counts == nullptr) {
-      storage_.emplace_back();
-      view = store_.view(*records_[n * steps_ + t], storage_.back());
-    }
-    return view;
+  RleView view(std::size_t n, std::size_t t) {
+    return masks_.view(n * steps_ + t, *records_[n * steps_ + t]);
   }
 
  private:
-  const InstanceStore& store_;
   std::size_t steps_;
-  std::deque<Counts> storage_;  // a deque never moves what it holds
-  std::vector<RleView> views_;
   std::vector<const FrameRecord*> records_;
+  LazyMasks masks_;
 };
 
 Sequence build_sequence(const InstanceStore& gt, const InstanceStore& dt, const SequenceInstances& members,

@@ -1,7 +1,6 @@
 #include "pair_ious.hpp"
 
 #include <algorithm>
-#include <memory>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
@@ -28,30 +27,31 @@ struct Span {
   bool meets(const Span& other) const { return first < other.last && other.first < last; }
 };
 
-/// Frames of some instances, decoded on first use.
+/// The frames of some instances, decoded on first use.
 class LazyFrames {
  public:
-  LazyFrames(const InstanceStore& store, const std::vector<std::uint32_t>& instances) : store_(store) {
+  LazyFrames(const InstanceStore& store, const std::vector<std::uint32_t>& instances)
+      : store_(store), masks_(store, count_frames(store, instances)) {
+    std::size_t slot = 0;
     for (std::uint32_t instance : instances) {
-      begin_.emplace(instance, decoded_.size());
-      decoded_.resize(decoded_.size() + store.frame_count(instance));
-      views_.resize(decoded_.size());
+      begin_.emplace(instance, slot);
+      slot += store.frame_count(instance);
     }
   }
-  const RleView& view(std::uint32_t instance, std::size_t frame) {
-    const std::size_t at = begin_.at(instance) + frame;
-    if (!decoded_[at]) {
-      decoded_[at] = std::make_unique<Counts>();
-      views_[at] = store_.view(store_.frame(instance, frame), *decoded_[at]);
-    }
-    return views_[at];
+  RleView view(std::uint32_t instance, std::size_t frame) {
+    return masks_.view(begin_.at(instance) + frame, store_.frame(instance, frame));
   }
 
  private:
+  static std::size_t count_frames(const InstanceStore& store, const std::vector<std::uint32_t>& instances) {
+    std::size_t total = 0;
+    for (std::uint32_t instance : instances) total += store.frame_count(instance);
+    return total;
+  }
+
   const InstanceStore& store_;
   std::unordered_map<std::uint32_t, std::size_t> begin_;
-  std::vector<std::unique_ptr<Counts>> decoded_;  // stable addresses for the views
-  std::vector<RleView> views_;
+  LazyMasks masks_;
 };
 
 /// An upper bound of the spatio-temporal IoU from the areas alone: each frame's
@@ -176,8 +176,8 @@ VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
             if (gf.height != df.height || gf.width != df.width) continue;  // pycocotools: empty merge
             std::uint64_t common = 0;
             if (gf.area != 0 && df.area != 0) {
-              const RleView& gv = gt_frames.view(g, t);
-              const RleView& dv = dt_frames.view(d, t);
+              const RleView gv = gt_frames.view(g, t);
+              const RleView dv = dt_frames.view(d, t);
               if (Span(gv).meets(Span(dv))) common = intersection_area(gv, dv);
             }
             inter += common;

@@ -12,6 +12,30 @@
 
 namespace ytvis {
 
+/// Masks of some frames of one store, decoded on first use back to back into one
+/// buffer (no allocation per frame). Frames are named by a dense slot number. A
+/// view stays valid until the next decode by the same object.
+class LazyMasks {
+ public:
+  LazyMasks(const InstanceStore& store, std::size_t slots)
+      : store_(store), offsets_(slots, kNotDecoded), sizes_(slots, 0) {}
+
+  RleView view(std::size_t slot, const FrameRecord& record) {
+    if (offsets_[slot] == kNotDecoded) {
+      offsets_[slot] = runs_.size();
+      append_decoded(store_.text(record), record.height, record.width, runs_);
+      sizes_[slot] = runs_.size() - offsets_[slot];
+    }
+    return RleView{record.height, record.width, runs_.data() + offsets_[slot], sizes_[slot]};
+  }
+
+ private:
+  static constexpr std::size_t kNotDecoded = static_cast<std::size_t>(-1);
+  const InstanceStore& store_;
+  std::vector<std::size_t> offsets_, sizes_;
+  Counts runs_;
+};
+
 /// pycocotools' IoU of two present frames of the same size. The intersection is
 /// walked only when both masks have foreground and their column-major spans of
 /// foreground (leading and trailing zeros cut off) meet.

@@ -213,9 +213,12 @@ std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::
   return sum;
 }
 
-std::string encode_compressed(const Count* counts, std::size_t size) {
-  std::string text;
-  text.reserve(size * 2);
+void append_compressed(const Count* counts, std::size_t size, std::string& out) {
+  // Seven characters hold any 32-bit count or delta (35 bits): write into room made
+  // once, then trim, instead of growing the string one character at a time.
+  const std::size_t begin = out.size();
+  out.resize(begin + size * 7);
+  char* write = out.data() + begin;
   for (std::size_t i = 0; i < size; ++i) {
     std::int64_t value = counts[i];
     if (i >= kFirstDelta) value -= counts[i - 2];
@@ -225,9 +228,15 @@ std::string encode_compressed(const Count* counts, std::size_t size) {
       value >>= 5;  // arithmetic shift keeps the sign
       more = (c & 0x10) ? value != -1 : value != 0;
       if (more) c |= 0x20;
-      text.push_back(static_cast<char>(c + 48));
+      *write++ = static_cast<char>(c + 48);
     }
   }
+  out.resize(static_cast<std::size_t>(write - out.data()));
+}
+
+std::string encode_compressed(const Count* counts, std::size_t size) {
+  std::string text;
+  append_compressed(counts, size, text);
   return text;
 }
 

@@ -52,17 +52,23 @@ class ColumnSplitter {
 /// True when every character is in pycocotools' alphabet ('0' + 0..63) and the
 /// last one ends a value, so values can be read without per-character checks.
 bool well_formed_characters(std::string_view text) {
-  unsigned outside = 0;
-  for (const char ch : text) outside |= static_cast<unsigned>(static_cast<unsigned char>(ch) - 48u) > 63u;
+  // Byte arithmetic only, so the loop vectorizes 16 characters at a time:
+  // ch - 48 wraps into 0..63 exactly for the alphabet.
+  std::uint8_t outside = 0;
+  for (const char ch : text) {
+    outside |=
+        static_cast<std::uint8_t>(static_cast<std::uint8_t>(static_cast<unsigned char>(ch) - 48u) & 0xc0u);
+  }
   return outside == 0 && (text.empty() || ((static_cast<unsigned char>(text.back()) - 48) & 0x20) == 0);
 }
 
 /// Calls f(index, count) for every run of a compressed string, validating the
-/// alphabet, termination, overflow, signs and the total (pycocotools checks none).
-/// `Checked` checks every character as it goes; the unchecked instance is only
-/// run on text that passed well_formed_characters().
+/// alphabet, termination, overflow, signs and the total (pycocotools checks none),
+/// and returns f. `Checked` checks every character as it goes; the unchecked
+/// instance is only run on text that passed well_formed_characters(). `f` is held
+/// by value so that state it keeps (a sum) can live in a register.
 template <bool Checked, class F>
-void decode_values(std::string_view text, std::uint32_t height, std::uint32_t width, F&& f) {
+F decode_values(std::string_view text, std::uint32_t height, std::uint32_t width, F f) {
   std::uint64_t total = 0;
   const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
   std::int64_t before_last = 0, last = 0;  // the two previous counts, for delta coding
@@ -106,15 +112,13 @@ void decode_values(std::string_view text, std::uint32_t height, std::uint32_t wi
     last = value;
   }
   check_total(total, height, width);
+  return f;
 }
 
 template <class F>
-void for_each_count(std::string_view text, std::uint32_t height, std::uint32_t width, F&& f) {
-  if (well_formed_characters(text)) {
-    decode_values<false>(text, height, width, std::forward<F>(f));
-  } else {
-    decode_values<true>(text, height, width, std::forward<F>(f));
-  }
+F for_each_count(std::string_view text, std::uint32_t height, std::uint32_t width, F f) {
+  if (well_formed_characters(text)) return decode_values<false>(text, height, width, f);
+  return decode_values<true>(text, height, width, f);
 }
 
 /// pycocotools' rleToBbox (2.0.8+), fed one run at a time: runs of ones only,
@@ -206,16 +210,19 @@ void append_decoded(std::string_view text, std::uint32_t height, std::uint32_t w
 }
 
 std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::uint32_t width) {
-  std::uint64_t sum = 0;
-  for_each_count(text, height, width, [&](std::size_t index, Count count) {
-    if (index % 2 == 1) sum += count;
-  });
-  return sum;
+  struct AreaSum {
+    std::uint64_t area = 0;
+    void operator()(std::size_t index, Count count) { area += (index & 1) ? count : 0; }
+  };
+  return for_each_count(text, height, width, AreaSum{}).area;
 }
 
-std::string encode_compressed(const Count* counts, std::size_t size) {
-  std::string text;
-  text.reserve(size * 2);
+void append_compressed(const Count* counts, std::size_t size, std::string& out) {
+  // Seven characters hold any 32-bit count or delta (35 bits): write into room made
+  // once, then trim, instead of growing the string one character at a time.
+  const std::size_t begin = out.size();
+  out.resize(begin + size * 7);
+  char* write = out.data() + begin;
   for (std::size_t i = 0; i < size; ++i) {
     std::int64_t value = counts[i];
     if (i >= kFirstDelta) value -= counts[i - 2];
@@ -225,9 +232,15 @@ std::string encode_compressed(const Count* counts, std::size_t size) {
       value >>= 5;  // arithmetic shift keeps the sign
       more = (c & 0x10) ? value != -1 : value != 0;
       if (more) c |= 0x20;
-      text.push_back(static_cast<char>(c + 48));
+      *write++ = static_cast<char>(c + 48);
     }
   }
+  out.resize(static_cast<std::size_t>(write - out.data()));
+}
+
+std::string encode_compressed(const Count* counts, std::size_t size) {
+  std::string text;
+  append_compressed(counts, size, text);
   return text;
 }
 

@@ -55,6 +55,8 @@ std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::
 
 /// Encodes counts as pycocotools' compressed string.
 std::string encode_compressed(const Count* counts, std::size_t size);
+/// As encode_compressed, appending to `out`.
+void append_compressed(const Count* counts, std::size_t size, std::string& out);
 
 /// Validates uncompressed counts (each >= 0, sum == h * w) into `out` (replaced).
 void from_uncompressed(const std::int64_t* values, std::size_t size, std::uint32_t height,

@@ -59,25 +59,30 @@ void InstanceStore::add_absent_frame() {
 }
 
 void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
-  FrameRecord record;
-  record.kind = FrameKind::compressed;
-  std::string& block = texts_.back();
-  record.block = static_cast<std::uint32_t>(texts_.size() - 1);
-  record.begin = block.size();
-  block.append(text);
-  record.end = block.size();
-  record.height = height;
-  record.width = width;
-  frames_.push_back(record);
-  ++frame_offsets_.back();
+  texts_.back().append(text);
+  add_text_frame(text.size(), height, width);
 }
 
 void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
-  add_compressed_frame(encode_compressed(counts.data(), counts.size()), height, width);
+  const std::size_t before = texts_.back().size();
+  append_compressed(counts.data(), counts.size(), texts_.back());
+  add_text_frame(texts_.back().size() - before, height, width);
   // The runs are at hand and valid: take the area now rather than decode the text again.
   FrameRecord& record = frames_.back();
   record.area = ytvis::area(RleView{height, width, counts.data(), counts.size()});
   record.summarized = true;
+}
+
+void InstanceStore::add_text_frame(std::size_t length, std::uint32_t height, std::uint32_t width) {
+  FrameRecord record;
+  record.kind = FrameKind::compressed;
+  record.block = static_cast<std::uint32_t>(texts_.size() - 1);
+  record.end = texts_.back().size();
+  record.begin = record.end - length;
+  record.height = height;
+  record.width = width;
+  frames_.push_back(record);
+  ++frame_offsets_.back();
 }
 
 void InstanceStore::reserve(std::size_t instances, std::size_t frames) {

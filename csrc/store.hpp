@@ -101,6 +101,9 @@ class InstanceStore {
   }
 
  private:
+  /// Records a mask frame whose text is the last `length` bytes of the open block.
+  void add_text_frame(std::size_t length, std::uint32_t height, std::uint32_t width);
+
   std::vector<std::int64_t> ids_, video_ids_, category_ids_;
   std::vector<double> scores_, iscrowd_, avg_areas_;
   std::vector<std::uint8_t> avg_area_given_;

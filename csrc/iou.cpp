@@ -8,23 +8,6 @@ namespace ytvis {
 
 namespace {
 
-/// Pixels [first, last) in column-major order outside which a mask has no
-/// foreground: its leading and trailing runs of zeros cut off. Two masks whose
-/// spans do not meet share no pixel, so their intersection need not be walked.
-struct Span {
-  std::uint64_t first = 0, last = 0;
-
-  explicit Span(const RleView& mask) {
-    if (mask.size < 2) return;  // no run of ones
-    const std::uint64_t trailing_zeros = mask.size % 2 == 1 ? mask.counts[mask.size - 1] : 0;
-    first = mask.counts[0];
-    last = std::uint64_t{mask.height} * mask.width - trailing_zeros;
-  }
-  Span() = default;
-
-  bool meets(const Span& other) const { return first < other.last && other.first < last; }
-};
-
 /// Decoded masks of the instances of one bucket, back to back in one buffer:
 /// per instance a range of frames, each a view (counts == nullptr where absent).
 class DecodedInstances {
@@ -63,8 +46,8 @@ class DecodedInstances {
     }
   }
 
-  std::vector<RleView> views;  ///< one per frame
-  std::vector<Span> spans;     ///< one per frame
+  std::vector<RleView> views;         ///< one per frame
+  std::vector<ForegroundSpan> spans;  ///< one per frame
   std::vector<std::size_t> begin, length;
 
  private:

@@ -12,21 +12,6 @@ namespace ytvis {
 
 namespace {
 
-/// Pixels [first, last) in column-major order outside which a mask has no
-/// foreground; two masks whose spans do not meet share no pixel.
-struct Span {
-  std::uint64_t first = 0, last = 0;
-
-  explicit Span(const RleView& mask) {
-    if (mask.size < 2) return;  // no run of ones
-    const std::uint64_t trailing_zeros = mask.size % 2 == 1 ? mask.counts[mask.size - 1] : 0;
-    first = mask.counts[0];
-    last = std::uint64_t{mask.height} * mask.width - trailing_zeros;
-  }
-
-  bool meets(const Span& other) const { return first < other.last && other.first < last; }
-};
-
 /// The frames of some instances, decoded on first use.
 class LazyFrames {
  public:
@@ -80,7 +65,7 @@ double iou_bound(const InstanceStore& gt, std::uint32_t g, const InstanceStore& 
 
 double frame_mask_iou(const FrameRecord& a, const RleView& a_view, const FrameRecord& b,
                       const RleView& b_view) {
-  if (a.area == 0 || b.area == 0 || !Span(a_view).meets(Span(b_view))) return 0.0;
+  if (a.area == 0 || b.area == 0 || !ForegroundSpan(a_view).meets(ForegroundSpan(b_view))) return 0.0;
   const std::uint64_t common = intersection_area(a_view, b_view);
   if (common == 0) return 0.0;
   return static_cast<double>(common) / static_cast<double>(a.area + b.area - common);
@@ -178,7 +163,7 @@ VideoIous video_tube_ious(const InstanceStore& gt, const InstanceStore& dt,
             if (gf.area != 0 && df.area != 0) {
               const RleView gv = gt_frames.view(g, t);
               const RleView dv = dt_frames.view(d, t);
-              if (Span(gv).meets(Span(dv))) common = intersection_area(gv, dv);
+              if (ForegroundSpan(gv).meets(ForegroundSpan(dv))) common = intersection_area(gv, dv);
             }
             inter += common;
             uni += gf.area + df.area - common;

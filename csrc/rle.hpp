@@ -30,6 +30,23 @@ struct RleView {
   std::size_t size = 0;
 };
 
+/// Pixels [first, last) in column-major order outside which a mask has no
+/// foreground: its leading and trailing runs of zeros cut off. Two masks whose
+/// spans do not meet share no pixel, so their intersection need not be walked.
+struct ForegroundSpan {
+  std::uint64_t first = 0, last = 0;
+
+  ForegroundSpan() = default;
+  explicit ForegroundSpan(const RleView& mask) {
+    if (mask.size < 2) return;  // no run of ones
+    const std::uint64_t trailing_zeros = mask.size % 2 == 1 ? mask.counts[mask.size - 1] : 0;
+    first = mask.counts[0];
+    last = std::uint64_t{mask.height} * mask.width - trailing_zeros;
+  }
+
+  bool meets(const ForegroundSpan& other) const { return first < other.last && other.first < last; }
+};
+
 /// Box as [x, y, w, h], like pycocotools' toBbox.
 struct Box {
   double x = 0, y = 0, w = 0, h = 0;

@@ -124,3 +124,38 @@ def test_rle_decoder(fuzzers: Path, tmp_path: Path) -> None:
 
 def test_json_ingest_and_evaluation(fuzzers: Path, tmp_path: Path) -> None:
     _run(fuzzers / "fuzz_ingest", _ingest_seeds(tmp_path / "ingest"), max_len=1 << 16)
+
+
+ATHERIS_TARGET = Path(__file__).with_name("atheris_target.py")
+
+
+@pytest.mark.parametrize("target", ["rle", "ingest"])
+def test_installed_extension_under_atheris(target: str, tmp_path: Path) -> None:
+    """libFuzzer's engine (atheris) on the installed extension, for a bounded time."""
+    pytest.importorskip("atheris")
+    seeds = tmp_path / "seeds"
+    if target == "rle":
+        _rle_seeds(seeds)
+        for seed in seeds.iterdir():  # height, width, then the compressed string only
+            data = seed.read_bytes()
+            seed.write_bytes(data[:2] + data[3:] if data[2] == 0 else b"")
+    else:
+        _ingest_seeds(seeds)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ATHERIS_TARGET),
+            target,
+            str(seeds),
+            f"-max_total_time={max(1, int(SECONDS))}",
+            "-seed=1",
+            f"-max_len={512 if target == 'rle' else 1 << 16}",
+            "-rss_limit_mb=4096",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=SECONDS + 120,
+    )
+    assert proc.returncode == 0, proc.stderr[-6000:]
+    assert "DONE" in proc.stderr, proc.stderr[-6000:]

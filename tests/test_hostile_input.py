@@ -388,3 +388,12 @@ def test_subsets_must_exist(tmp_path: Path) -> None:
         ytvis_fast.evaluate(*paths, video_ids=[7, 99])
     with pytest.raises(ValueError, match=r"categories not in the ground truth: 3"):
         ytvis_fast.evaluate(*paths, category_ids=[3])
+
+
+@pytest.mark.parametrize("max_dets", [[1, 10], [1, 10, 100, 1000], [10, 1, 100], [0, 10, 100]])
+def test_max_dets_must_be_three_increasing_limits(max_dets: list[int]) -> None:
+    from synth import make_dataset
+
+    gt, results = make_dataset(5, n_videos=2)
+    with pytest.raises(ValueError, match="max_dets must be three increasing positive integers"):
+        ytvis_fast.evaluate(gt, results, max_dets=max_dets)

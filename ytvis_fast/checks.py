@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["check_categories", "check_subset", "check_unique_ids"]
+__all__ = ["check_categories", "check_max_dets", "check_subset", "check_unique_ids"]
 
 
 def check_unique_ids(store: Any, source: str) -> None:
@@ -53,3 +53,15 @@ def check_subset(requested: Sequence[int], known: Sequence[Any], what: str) -> N
     if missing:
         shown = ", ".join(str(m) for m in missing[:5]) + (", ..." if len(missing) > 5 else "")
         raise ValueError(f"{what} not in the ground truth: {shown}")
+
+
+def check_max_dets(values: Sequence[int]) -> list[int]:
+    """The 12 figures read three detection limits (AR1, AR10, AR100 by default):
+    raises ValueError unless `values` are three increasing positive integers."""
+    limits = [int(v) for v in values]
+    if len(limits) != 3 or any(v <= 0 for v in limits) or limits != sorted(limits):
+        raise ValueError(
+            "max_dets must be three increasing positive integers (like 1,10,100), "
+            f"got {','.join(map(str, limits))}"
+        )
+    return limits

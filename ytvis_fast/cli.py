@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, NoReturn
 
 from . import __version__
+from .checks import check_max_dets
 from .evaluation import STAGES, evaluate
 from .metrics import report_lines
 from .result import EvalResult
@@ -49,12 +50,12 @@ def _id_list(text: str) -> list[int]:
 
 
 def _max_dets(text: str) -> list[int]:
-    values = _id_list(text)
-    if len(values) != 3 or any(v <= 0 for v in values) or values != sorted(values):
+    try:
+        return check_max_dets(_id_list(text))
+    except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected three increasing positive integers (like 1,10,100), got {text!r}"
-        )
-    return values
+        ) from None
 
 
 def _threads(text: str) -> int:

@@ -11,7 +11,7 @@ from typing import Any, Union
 import numpy as np
 
 from ._io import is_path, load_json
-from .checks import check_categories, check_subset, check_unique_ids
+from .checks import check_categories, check_max_dets, check_subset, check_unique_ids
 from .metrics import compute_extra_metrics, parse_metrics
 from .params import Params
 from .result import STAT_KEYS, EvalResult
@@ -147,7 +147,7 @@ def _evaluator(
     evaluator = YTVOSeval(gt_api, dt_api, iou_type, threads=threads, verbose=False)
     evaluator._strict = True
     if max_dets is not None:
-        evaluator.params.maxDets = list(max_dets)
+        evaluator.params.maxDets = check_max_dets(max_dets)
     if video_ids is not None:
         check_subset(video_ids, evaluator.params.vidIds, "videos")
         evaluator.params.vidIds = list(video_ids)

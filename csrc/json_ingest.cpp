@@ -350,14 +350,14 @@ std::vector<std::size_t> chunk_bounds(const std::vector<std::string_view>& eleme
 /// reported are the same whatever the number of threads.
 std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
                                      const std::vector<VideoInfo>& videos, bool results, bool strict,
-                                     unsigned threads) {
+                                     unsigned threads, std::int64_t first_result_id = 1) {
   try {
     const std::vector<std::size_t> bounds = chunk_bounds(elements, threads);
     const std::string label = results ? "result " : "annotation ";
     std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
     parallel_for(parts.size(), threads, [&](std::size_t c) {
       dom::parser parser;
-      StoreBuilder<SimdJson> builder(videos, results, strict);
+      StoreBuilder<SimdJson> builder(videos, results, strict, first_result_id);
       std::size_t bytes = 0;
       for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) bytes += elements[i].size();
       builder.store().reserve_text(bytes);
@@ -450,7 +450,7 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
 
 std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
-                                            unsigned threads) {
+                                            unsigned threads, std::int64_t first_id) {
   Splitter splitter(std::move(text), source);
   ondemand::document& doc = splitter.open();
   const ondemand::json_type root_type = splitter.root_type();
@@ -462,7 +462,7 @@ std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& so
   std::vector<std::string_view> elements;
   splitter.elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
   splitter.finish_splitting();
-  return build(splitter, elements, videos, true, strict, threads);
+  return build(splitter, elements, videos, true, strict, threads, first_id);
 }
 
 }  // namespace ytvis

@@ -28,9 +28,10 @@ struct GroundTruthFile {
 /// names the input in errors. Unknown fields are skipped.
 GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool strict, unsigned threads);
 
-/// Parses results (a list of {"video_id", "category_id", "score", "segmentations"}).
+/// Parses results (a list of {"video_id", "category_id", "score", "segmentations"}),
+/// numbering them from `first_id` (1, as loadRes does, for a file on its own).
 std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
-                                            unsigned threads);
+                                            unsigned threads, std::int64_t first_id = 1);
 
 }  // namespace ytvis

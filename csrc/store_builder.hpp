@@ -76,8 +76,14 @@ class StoreBuilder {
   using Node = typename Json::Node;
 
  public:
-  StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict)
-      : results_(results), strict_(strict), label_(results ? "result" : "annotation") {
+  /// Results are numbered first_result_id, first_result_id + 1, ... in input
+  /// order, as loadRes numbers them from 1 (later files of one list continue).
+  StoreBuilder(const std::vector<VideoInfo>& videos, bool results, bool strict,
+               std::int64_t first_result_id = 1)
+      : results_(results),
+        strict_(strict),
+        first_result_id_(first_result_id),
+        label_(results ? "result" : "annotation") {
     for (std::size_t i = 0; i < videos.size(); ++i) {
       check_video(videos[i], i);
       videos_.emplace(videos[i].id, videos[i]);
@@ -98,7 +104,7 @@ class StoreBuilder {
     if (strict_ && !info) {
       fail(place, "video_id " + std::to_string(video_id) + " is not in the ground truth's 'videos'");
     }
-    std::int64_t id = static_cast<std::int64_t>(index) + 1;  // loadRes numbers results from 1
+    std::int64_t id = first_result_id_ + static_cast<std::int64_t>(index);
     double score = 0.0, iscrowd = 0.0;
     if (results_) {
       score = to_number(Json::get(ann, "score"), place, "score");
@@ -286,6 +292,7 @@ class StoreBuilder {
 
   std::unordered_map<std::int64_t, VideoInfo> videos_;
   bool results_, strict_;
+  std::int64_t first_result_id_;
   std::string label_;
   std::shared_ptr<InstanceStore> store_ = std::make_shared<InstanceStore>();
   std::vector<std::int64_t> values_;

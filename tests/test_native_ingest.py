@@ -220,3 +220,26 @@ def test_empty_file_is_named(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(ValueError, match=r"empty\.json: not valid JSON: the document is empty"):
         _core.read_ground_truth(path)
+
+
+def test_several_results_files_read_natively_as_one_list(tmp_path: Path) -> None:
+    gt, results = make_dataset(48, n_videos=5)
+    gt_path, whole = _write(tmp_path, gt, results)
+    cut = len(results) // 3
+    parts = [tmp_path / f"rank{i}.json" for i in range(3)]
+    for part, chunk in zip(parts, (results[:cut], [], results[cut:])):
+        part.write_text(json.dumps(chunk))
+    api = ytvis_fast.YTVOS(gt_path, verbose=False)
+    one, split = api.loadRes(whole), api.loadRes(parts)
+    one_store, split_store = one._native_store(), split._native_store()
+    assert split._file_starts == [0, cut, cut]
+    for column in ("ids", "video_ids", "category_ids", "scores", "avg_areas", "frame_areas"):
+        assert np.array_equal(getattr(one_store, column), getattr(split_store, column)), column
+    assert [a["id"] for a in split.dataset["annotations"]] == list(range(1, len(results) + 1))
+    evaluated = []
+    for dt in (one, split):
+        evaluator = ytvis_fast.YTVOSeval(api, dt, verbose=False)
+        evaluator.evaluate()
+        evaluator.accumulate()
+        evaluated.append(evaluator.eval["precision"])
+    assert np.array_equal(*evaluated)

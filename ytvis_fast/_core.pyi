@@ -187,6 +187,15 @@ def read_results(
     strict: bool = False,
     threads: int = 0,
 ) -> InstanceStore: ...
+def read_results_files(
+    sources: list[str | os.PathLike[str]],
+    video_ids: npt.ArrayLike,
+    heights: npt.ArrayLike,
+    widths: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    strict: bool = False,
+    threads: int = 0,
+) -> tuple[InstanceStore, list[int]]: ...
 
 class RleError(ValueError):
     """An RLE or polygon that cannot be trusted."""

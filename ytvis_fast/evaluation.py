@@ -10,7 +10,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from ._io import is_path, load_json
+from ._io import is_path
 from .checks import check_categories, check_max_dets, check_subset, check_unique_ids
 from .metrics import compute_extra_metrics, parse_metrics
 from .params import Params
@@ -115,18 +115,12 @@ def evaluate(
     check_categories(gt_store, known_categories, gt_api.source, "annotation")
     step(STAGES[1])
     files = _path_list(results)
-    starts: list[int] = []
-    if files is not None:
-        results, starts = _read_files(files)
+    dt_api = results if isinstance(results, YTVOS) else gt_api._load_results(files or results)
+    dt_store = dt_api._native_store(True)
     try:
-        if isinstance(results, YTVOS):
-            dt_api = results
-        else:
-            dt_api = gt_api._load_results(results)
-        dt_store = dt_api._native_store(True)
         check_categories(dt_store, known_categories, dt_api.source, "result")
     except ValueError as error:
-        raise error if files is None else _in_file(error, files, starts) from None
+        raise error if files is None else _in_file(error, files, dt_api._file_starts) from None
     evaluator = _evaluator(gt_api, dt_api, iou_type, threads, max_dets, video_ids, category_ids)
     step(STAGES[2])
     evaluator.evaluate()
@@ -248,22 +242,6 @@ def _path_list(results: Any) -> list[str] | None:
 
 
 _RESULT_PLACE = re.compile(r"^<results>: result (\d+)")
-
-
-def _read_files(files: Sequence[str]) -> tuple[list[Any], list[int]]:
-    """Several results files as one list of predictions, in the order given,
-    and the index at which each file starts."""
-    predictions: list[Any] = []
-    starts: list[int] = []
-    for path in files:
-        data = load_json(path)
-        if not isinstance(data, list):
-            raise ValueError(
-                f"{path}: results must be a JSON array of objects, got {type(data).__name__}"
-            )
-        starts.append(len(predictions))
-        predictions.extend(data)
-    return predictions, starts
 
 
 def _in_file(error: ValueError, files: Sequence[str], starts: list[int]) -> ValueError:

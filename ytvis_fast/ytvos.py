@@ -75,6 +75,8 @@ class YTVOS:
         self._native_gt: Any = None  # ground truth parsed natively from a file
         self._input_path: str | None = None  # the file this object was read from
         self._input_list: list[Any] | None = None  # results given as a list
+        self._input_paths: list[str] | None = None  # results given as several files
+        self._file_starts: list[int] = []  # position of each file's first result
         self._is_results = False
         self._gt: YTVOS | None = None  # for results: the ground truth they belong to
         # Results objects defer the per-annotation fields that loadRes adds.
@@ -175,7 +177,7 @@ class YTVOS:
     def dataset(self, value: dict[str, Any]) -> None:
         self._dataset = value
         self._native_gt = None
-        self._input_path = self._input_list = None
+        self._input_path = self._input_list = self._input_paths = None
         self._stores.clear()
         self._index_stale = True
 
@@ -301,6 +303,12 @@ class YTVOS:
             res.source = res._input_path = os.fspath(resFile)
             path = res.source
             res._load_dataset = lambda: res._results_dataset(load_json(path))
+        elif _is_path_list(resFile):
+            # Several files (one per rank, say): one list of results, in the order given.
+            paths = [os.fspath(p) for p in resFile]
+            res.source = "<results>"
+            res._input_paths = paths
+            res._load_dataset = lambda: res._results_dataset(_concatenated_results(paths))
         else:
             res.source = "<results>"
             if not isinstance(resFile, list):
@@ -362,6 +370,10 @@ class YTVOS:
             table = videos._video_table()
             if self._input_path is not None:
                 store = _core.read_results(self._input_path, *table, strict, threads)
+            elif self._input_paths is not None:
+                store, self._file_starts = _core.read_results_files(
+                    self._input_paths, *table, strict, threads
+                )
             else:
                 anns = self._input_list if self._dataset is None else self._dataset["annotations"]
                 store = self._walk(anns, table, strict)
@@ -403,3 +415,21 @@ class YTVOS:
 
 
 YTVIS = YTVOS
+
+
+def _is_path_list(obj: object) -> bool:
+    """A non-empty list of file paths (results split into several files)."""
+    return isinstance(obj, (list, tuple)) and len(obj) > 0 and all(is_path(p) for p in obj)
+
+
+def _concatenated_results(paths: list[str]) -> list[Any]:
+    """The results of several files as one list (for the Python view only)."""
+    results: list[Any] = []
+    for path in paths:
+        data = load_json(path)
+        if not isinstance(data, list):
+            raise ValueError(
+                f"{path}: results must be a JSON array of objects, got {type(data).__name__}"
+            )
+        results.extend(data)
+    return results

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "json_ingest.hpp"
@@ -108,6 +109,34 @@ void register_ingest(py::module_& m) {
       py::arg("source"), py::arg("video_ids"), py::arg("heights"), py::arg("widths"), py::arg("lengths"),
       py::arg("strict") = false, py::arg("threads") = 0,
       "Parses a results JSON file (path) or document (bytes) natively against the videos' table.");
+
+  m.def(
+      "read_results_files",
+      [](const std::vector<py::object>& sources, std::vector<std::int64_t> video_ids,
+         std::vector<std::int64_t> heights, std::vector<std::int64_t> widths,
+         std::vector<std::int64_t> lengths, bool strict, int threads) {
+        const std::vector<VideoInfo> videos = video_table(video_ids, heights, widths, lengths);
+        std::vector<std::string> names;
+        for (const py::object& source : sources)
+          names.push_back(py::str(py::module_::import("os").attr("fspath")(source)));
+        py::gil_scoped_release release;
+        // One file mapped at a time; its store is moved into the whole one.
+        auto store = std::make_shared<InstanceStore>();
+        store->set_label("result");
+        std::vector<std::size_t> starts;
+        for (const std::string& name : names) {
+          starts.push_back(store->size());
+          const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
+          auto part = read_results(JsonText::from_file(name), name, videos, strict, resolve_threads(threads),
+                                   first_id);
+          store->append(std::move(*part));
+        }
+        return std::make_pair(store, starts);
+      },
+      py::arg("sources"), py::arg("video_ids"), py::arg("heights"), py::arg("widths"), py::arg("lengths"),
+      py::arg("strict") = false, py::arg("threads") = 0,
+      "Parses several results files natively into one store, as if they were one list in the given order; "
+      "returns the store and the position of each file's first result.");
 }
 
 }  // namespace ytvis::bindings

@@ -287,3 +287,22 @@ def test_library_warnings_reach_stderr_unless_quiet(tmp_path: Path) -> None:
     assert loud.stderr.startswith("ytvis-fast: WARNING: Mask sizes in video 1 and category 1")
     quiet = _run_cli(str(gt_path), str(res_path), "--quiet", cwd=tmp_path)
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    import subprocess
+    import sys
+
+    # The reader is gone before the first line is written (like `| head` finishing early).
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ytvis_fast", "--demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd="/",
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    with proc.stderr:
+        errors = proc.stderr.read()
+    assert proc.wait() == 0
+    assert errors == b""

@@ -1,5 +1,6 @@
 """Error breakdown: how much AP each kind of error costs, in the spirit of TIVE
-(Feng et al., 2022), itself the video version of TIDE (Bolya et al., 2020).
+(Jia et al., "A Toolbox for Identifying Video Instance Segmentation Errors",
+arXiv 2022), itself the video version of TIDE (Bolya et al., 2020).
 
 Written from the definitions below, which are ytvis_fast's (no code of TIDE or
 TIVE is used). Let t_f = 0.5 (foreground) and t_b = 0.1 (background) be the IoU

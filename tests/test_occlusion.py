@@ -55,10 +55,11 @@ def with_occlusion(gt: dict[str, Any], seed: int) -> dict[str, Any]:
     return gt
 
 
-def reference_range(
+def reference_evaluated(
     gt: dict[str, Any], results: list[dict[str, Any]], low: float, high: float
-) -> tuple[np.ndarray, np.ndarray, float, float]:
-    """The reference run with the occlusion score in place of the area (see above)."""
+) -> Any:
+    """The reference evaluator, after evaluate(), with the occlusion score in place of
+    the area (see above): one range [low, high] labelled "all"."""
     gt = copy.deepcopy(gt)
     for ann in gt["annotations"]:
         ann["areas"] = [occlusion_score(ann["occlusion"])]
@@ -71,6 +72,15 @@ def reference_range(
         evaluator.params.areaRng = [[low, high]]
         evaluator.params.areaRngLbl = ["all"]
         evaluator.evaluate()
+    return evaluator
+
+
+def reference_range(
+    gt: dict[str, Any], results: list[dict[str, Any]], low: float, high: float
+) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Precision, recall, AP and AR of the reference run of reference_evaluated()."""
+    evaluator = reference_evaluated(gt, results, low, high)
+    with numpy_float_shim(), contextlib.redirect_stdout(io.StringIO()):
         evaluator.accumulate()
         evaluator.summarize()
     precision = evaluator.eval["precision"][:, :, :, 0, :]

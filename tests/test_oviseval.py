@@ -12,12 +12,11 @@ from typing import Any
 import numpy as np
 import pytest
 from pycocotools import mask as mask_utils
-from reference import REFERENCE_API, REFERENCE_EVAL, numpy_float_shim
 from synth import make_dataset
-from test_occlusion import reference_range, with_occlusion
+from test_occlusion import reference_evaluated, reference_range, with_occlusion
 
 import ytvis_fast
-from ytvis_fast.occlusion import OCCLUSION_RANGES, occlusion_score
+from ytvis_fast.occlusion import OCCLUSION_RANGES
 
 
 def run(eval_class: Any, gt: dict[str, Any], results: list[dict[str, Any]]) -> tuple[Any, str]:
@@ -32,18 +31,7 @@ def run(eval_class: Any, gt: dict[str, Any], results: list[dict[str, Any]]) -> t
 
 
 def reference_records(gt: dict[str, Any], results: list[dict[str, Any]], low: float, high: float):
-    gt = copy.deepcopy(gt)
-    for ann in gt["annotations"]:
-        ann["areas"] = [occlusion_score(ann["occlusion"])]
-    with numpy_float_shim(), contextlib.redirect_stdout(io.StringIO()):
-        api = REFERENCE_API.YTVIS(gt)
-        dt = api.loadRes(copy.deepcopy(results))
-        for ann in dt.dataset["annotations"]:
-            ann["areas"] = [low]
-        evaluator = REFERENCE_EVAL.YTVISeval(api, dt, "segm")
-        evaluator.params.areaRng = [[low, high]]
-        evaluator.evaluate()
-    return evaluator.evalImgs
+    return reference_evaluated(gt, results, low, high).evalImgs
 
 
 @pytest.mark.parametrize(("seed", "options"), [(0, {}), (1, {"crowd": True}), (2, {"ties": True})])

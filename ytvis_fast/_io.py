@@ -13,6 +13,14 @@ def is_path(obj: object) -> bool:
     return isinstance(obj, (str, os.PathLike))
 
 
+def path_list(obj: object) -> list[str] | None:
+    """The paths when `obj` is a non-empty list of files (results split into
+    several files), else None."""
+    if isinstance(obj, (list, tuple)) and obj and all(is_path(p) for p in obj):
+        return [os.fspath(p) for p in obj]
+    return None
+
+
 def load_json(path: PathLike) -> Any:
     """Parses a JSON file; errors name the file and the position."""
     try:

@@ -10,7 +10,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from ._io import is_path
+from ._io import path_list
 from .checks import check_categories, check_max_dets, check_subset, check_unique_ids
 from .metrics import compute_extra_metrics, parse_metrics
 from .params import Params
@@ -92,7 +92,7 @@ def evaluate(
             )
         from .sharded import evaluate_shards
 
-        shards = _path_list(results) or [results]
+        shards = path_list(results) or [results]
         return evaluate_shards(
             gt,
             shards,
@@ -114,7 +114,7 @@ def evaluate(
     known_categories = [int(c) for c in gt_api.getCatIds()]
     check_categories(gt_store, known_categories, gt_api.source, "annotation")
     step(STAGES[1])
-    files = _path_list(results)
+    files = path_list(results)
     dt_api = results if isinstance(results, YTVOS) else gt_api._load_results(files or results)
     dt_store = dt_api._native_store(True)
     try:
@@ -232,13 +232,6 @@ def _counts(
     if categories == [-1]:  # useCats=0: one pooled category
         return [int(counts.sum())]
     return [int(found.get(c, 0)) for c in categories]
-
-
-def _path_list(results: Any) -> list[str] | None:
-    """The paths when `results` is a non-empty list of files, else None."""
-    if isinstance(results, (list, tuple)) and results and all(is_path(r) for r in results):
-        return [os.fspath(r) for r in results]
-    return None
 
 
 _RESULT_PLACE = re.compile(r"^<results>: result (\d+)")

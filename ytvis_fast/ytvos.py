@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ._io import is_path, load_json
+from ._io import is_path, load_json, path_list
 from ._native import _core
 
 __all__ = ["YTVIS", "YTVOS"]
@@ -303,9 +303,8 @@ class YTVOS:
             res.source = res._input_path = os.fspath(resFile)
             path = res.source
             res._load_dataset = lambda: res._results_dataset(load_json(path))
-        elif _is_path_list(resFile):
+        elif (paths := path_list(resFile)) is not None:
             # Several files (one per rank, say): one list of results, in the order given.
-            paths = [os.fspath(p) for p in resFile]
             res.source = "<results>"
             res._input_paths = paths
             res._load_dataset = lambda: res._results_dataset(_concatenated_results(paths))
@@ -415,11 +414,6 @@ class YTVOS:
 
 
 YTVIS = YTVOS
-
-
-def _is_path_list(obj: object) -> bool:
-    """A non-empty list of file paths (results split into several files)."""
-    return isinstance(obj, (list, tuple)) and len(obj) > 0 and all(is_path(p) for p in obj)
 
 
 def _concatenated_results(paths: list[str]) -> list[Any]:

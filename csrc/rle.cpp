@@ -4,13 +4,11 @@
 #include <string>
 #include <utility>
 
+#include "rle_decode.hpp"
+
 namespace ytvis {
 
-namespace {
-
-/// Index from which a compressed value is stored as the difference from the
-/// count two places before (pycocotools' rleToString/rleFrString use `> 2`).
-constexpr std::size_t kFirstDelta = 3;
+namespace rle_detail {
 
 std::string pixels_text(std::uint32_t height, std::uint32_t width) {
   return std::to_string(height) + "x" + std::to_string(width) + " (" +
@@ -24,6 +22,14 @@ void check_total(std::uint64_t total, std::uint32_t height, std::uint32_t width)
                    pixels_text(height, width));
   }
 }
+
+}  // namespace rle_detail
+
+namespace {
+
+using rle_detail::check_total;
+using rle_detail::kFirstDelta;
+using rle_detail::pixels_text;
 
 /// Splits pixel positions into (column, row) for a fixed height with one
 /// multiplication by a precomputed reciprocal and an exact correction, instead of
@@ -48,78 +54,6 @@ class ColumnSplitter {
   std::uint32_t height_;
   double inverse_;
 };
-
-/// True when every character is in pycocotools' alphabet ('0' + 0..63) and the
-/// last one ends a value, so values can be read without per-character checks.
-bool well_formed_characters(std::string_view text) {
-  // Byte arithmetic only, so the loop vectorizes 16 characters at a time:
-  // ch - 48 wraps into 0..63 exactly for the alphabet.
-  std::uint8_t outside = 0;
-  for (const char ch : text) {
-    outside |=
-        static_cast<std::uint8_t>(static_cast<std::uint8_t>(static_cast<unsigned char>(ch) - 48u) & 0xc0u);
-  }
-  return outside == 0 && (text.empty() || ((static_cast<unsigned char>(text.back()) - 48) & 0x20) == 0);
-}
-
-/// Calls f(index, count) for every run of a compressed string, validating the
-/// alphabet, termination, overflow, signs and the total (pycocotools checks none),
-/// and returns f. `Checked` checks every character as it goes; the unchecked
-/// instance is only run on text that passed well_formed_characters(). `f` is held
-/// by value so that state it keeps (a sum) can live in a register.
-template <bool Checked, class F>
-F decode_values(std::string_view text, std::uint32_t height, std::uint32_t width, F f) {
-  std::uint64_t total = 0;
-  const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
-  std::int64_t before_last = 0, last = 0;  // the two previous counts, for delta coding
-  std::size_t index = 0, p = 0;
-  while (p < text.size()) {
-    std::int64_t value = 0;
-    unsigned shift = 0;
-    bool more = true;
-    const std::size_t start = p;
-    while (more) {
-      if (Checked && p >= text.size()) {
-        throw RleError("compressed RLE ends in the middle of a value (position " + std::to_string(start) +
-                       ")");
-      }
-      const int c = static_cast<unsigned char>(text[p]) - 48;
-      if (Checked && (c < 0 || c > 63)) {
-        throw RleError(std::string("invalid character '") + text[p] + "' at position " + std::to_string(p) +
-                       " in compressed RLE");
-      }
-      if (shift > 30) {
-        throw RleError("compressed RLE value at position " + std::to_string(start) + " overflows 32 bits");
-      }
-      value |= static_cast<std::int64_t>(c & 0x1f) << shift;
-      more = (c & 0x20) != 0;
-      ++p;
-      shift += 5;
-      if (!more && (c & 0x10)) value -= std::int64_t{1} << shift;  // sign extension
-    }
-    if (index >= kFirstDelta) value += before_last;
-    if (value < 0) {
-      throw RleError("negative run length " + std::to_string(value) + " in compressed RLE (value " +
-                     std::to_string(index) + ")");
-    }
-    if (value > 0xffffffffLL) {
-      throw RleError("run length " + std::to_string(value) + " in compressed RLE overflows 32 bits");
-    }
-    total += static_cast<std::uint64_t>(value);
-    if (total > expected) check_total(total, height, width);
-    f(index++, static_cast<Count>(value));
-    before_last = last;
-    last = value;
-  }
-  check_total(total, height, width);
-  return f;
-}
-
-template <class F>
-F for_each_count(std::string_view text, std::uint32_t height, std::uint32_t width, F f) {
-  if (well_formed_characters(text)) return decode_values<false>(text, height, width, f);
-  return decode_values<true>(text, height, width, f);
-}
 
 /// pycocotools' rleToBbox (2.0.8+), fed one run at a time: runs of ones only,
 /// zero-length ones skipped, a run spanning columns widens the box to the full
@@ -206,15 +140,26 @@ void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_
 }
 
 void append_decoded(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out) {
-  for_each_count(text, height, width, [&](std::size_t, Count count) { out.push_back(count); });
+  struct Append {
+    Counts& out;
+    void one(Count count) { out.push_back(count); }
+    void many(const Count* counts, std::size_t n) { out.insert(out.end(), counts, counts + n); }
+  };
+  // At most one count per character: make room once, growing geometrically as
+  // callers append many masks to one buffer.
+  if (out.capacity() - out.size() < text.size())
+    out.reserve(std::max(2 * out.capacity(), out.size() + text.size()));
+  Append sink{out};
+  rle_detail::for_each_count(text, height, width, sink);
 }
 
 std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::uint32_t width) {
-  struct AreaSum {
-    std::uint64_t area = 0;
-    void operator()(std::size_t index, Count count) { area += (index & 1) ? count : 0; }
+  struct Discard {
+    void one(Count) {}
+    void many(const Count*, std::size_t) {}
   };
-  return for_each_count(text, height, width, AreaSum{}).area;
+  Discard sink;
+  return rle_detail::for_each_count(text, height, width, sink).ones;
 }
 
 void append_compressed(const Count* counts, std::size_t size, std::string& out) {

@@ -132,3 +132,95 @@ def test_encode_accepts_any_layout_and_batches() -> None:
         == expected
     )
     assert _core.rle_encode(stack.astype(np.float32) * 3) == expected
+
+
+def _oracle_decode(text: str, h: int, w: int) -> list[int]:
+    """pycocotools' string format read one character at a time, with ytvis_fast's
+    checks and messages: the independent oracle of the vectorized decoder."""
+    counts: list[int] = []
+    total, p = 0, 0
+    while p < len(text):
+        value, shift, more = 0, 0, True
+        while more:
+            c = ord(text[p]) - 48
+            value |= (c & 0x1F) << shift
+            more = bool(c & 0x20)
+            p += 1
+            shift += 5
+            if not more and c & 0x10:
+                value -= 1 << shift
+        if len(counts) >= 3:
+            value += counts[-2]
+        if value < 0:
+            raise _core.RleError(
+                f"negative run length {value} in compressed RLE (value {len(counts)})"
+            )
+        total += value
+        if total > h * w:
+            break
+        counts.append(value)
+    if total != h * w:
+        raise _core.RleError(f"RLE counts sum to {total} but the mask is {h}x{w} ({h * w} pixels)")
+    return counts
+
+
+def _smooth_mask(h: int, w: int, data: st.DataObject) -> np.ndarray:
+    """A blob whose column intervals move by a few pixels per column, as real masks
+    do: nearly every value of its string is one character (the vectorized path)."""
+    mask = np.zeros((h, w), np.uint8)
+    top = data.draw(st.integers(0, h - 1))
+    length = data.draw(st.integers(0, h - top))
+    first = data.draw(st.integers(0, w - 1))
+    last = data.draw(st.integers(first, w - 1))
+    for x in range(first, last + 1):
+        mask[top : top + length, x] = 1
+        top = min(max(top + data.draw(st.integers(-3, 3)), 0), h - 1)
+        length = min(max(length + data.draw(st.integers(-4, 4)), 0), h - top)
+    return mask
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 60), st.integers(1, 80), st.data())
+def test_long_smooth_masks_decode_as_pycocotools(h: int, w: int, data: st.DataObject) -> None:
+    mask = _smooth_mask(h, w, data)
+    rle = _coco(mask)
+    text = rle["counts"].decode()
+    assert np.array_equal(_core.rle_decode(text, h, w), mask)
+    assert _core.rle_area(text, h, w) == int(mask_utils.area(rle))
+    assert _oracle_decode(text, h, w) == _core.rle_counts(text, h, w).tolist()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(8, 60), st.integers(8, 80), st.data())
+def test_corrupted_long_strings_fail_where_the_oracle_does(
+    h: int, w: int, data: st.DataObject
+) -> None:
+    """One character of a long string replaced by another single-character value:
+    the runs, the area or the exact error (negative run at which value, total
+    exceeded) are those of the character-by-character oracle."""
+    text = _coco(_smooth_mask(h, w, data))["counts"].decode()
+    at = data.draw(st.integers(0, len(text) - 1))
+    replacement = chr(48 + data.draw(st.integers(0, 31)))
+    corrupted = text[:at] + replacement + text[at + 1 :]
+    try:
+        expected = _oracle_decode(corrupted, h, w)
+    except _core.RleError as error:
+        with pytest.raises(_core.RleError) as raised:
+            _core.rle_counts(corrupted, h, w)
+        assert str(raised.value) == str(error)
+        with pytest.raises(_core.RleError) as raised:
+            _core.rle_area(corrupted, h, w)
+        assert str(raised.value) == str(error)
+    else:
+        assert _core.rle_counts(corrupted, h, w).tolist() == expected
+        assert _core.rle_area(corrupted, h, w) == sum(expected[1::2])
+
+
+def test_large_counts_leave_the_vectorized_path_exactly() -> None:
+    # Counts near and past 2^26 (the block decoder's bound), then many small deltas.
+    h, w = 65536, 4097
+    counts = [1 << 26, 5, (1 << 26) + 3, *([3, 4] * 40), (1 << 26) - 2, 1]
+    counts.append(h * w - sum(counts))
+    text = _core.rle_encode_counts(np.array(counts), h, w)
+    assert _core.rle_counts(text, h, w).tolist() == counts
+    assert _core.rle_area(text, h, w) == sum(counts[1::2])

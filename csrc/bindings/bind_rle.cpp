@@ -1,6 +1,7 @@
 // RLE utilities for Python: whole masks and whole batches cross the seam.
 #include "bindings.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,17 @@ void register_rle(py::module_& m) {
       },
       py::arg("counts"), py::arg("height"), py::arg("width"),
       "Decodes a compressed RLE string into an (H, W) uint8 mask.");
+
+  m.def(
+      "rle_counts",
+      [](const std::string& counts, std::uint32_t height, std::uint32_t width) {
+        const Counts runs = decode(counts, height, width);
+        py::array_t<Count> out(static_cast<py::ssize_t>(runs.size()));
+        std::copy(runs.begin(), runs.end(), out.mutable_data());
+        return out;
+      },
+      py::arg("counts"), py::arg("height"), py::arg("width"),
+      "The run lengths of a compressed RLE string (column-major, zeros first), validated.");
 
   m.def(
       "rle_encode",

@@ -3,7 +3,9 @@
 #include <simdjson.h>
 
 #include <limits>
+#include <memory>
 #include <optional>
+#include <utility>
 
 #include "thread_pool.hpp"
 
@@ -448,10 +450,36 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
   return gt;
 }
 
-std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
-                                            const std::vector<VideoInfo>& videos, bool strict,
-                                            unsigned threads, std::int64_t first_id) {
-  Splitter splitter(std::move(text), source);
+/// A results file walked once: its elements found, not yet parsed.
+struct SplitResultsFile {
+  std::unique_ptr<Splitter> splitter;
+  std::vector<std::string_view> elements;
+};
+
+SplitResults::SplitResults() = default;
+SplitResults::SplitResults(SplitResults&&) noexcept = default;
+SplitResults& SplitResults::operator=(SplitResults&&) noexcept = default;
+SplitResults::~SplitResults() = default;
+
+SplitResults split_results(std::vector<std::string> paths) {
+  SplitResults split;
+  for (std::string& path : paths) {
+    try {
+      JsonText text = JsonText::from_file(path);
+      split.add(std::move(text), std::move(path));
+    } catch (const InputError&) {
+      // Reported by build() after the files before it, as reading them in turn would.
+      split.failed_ = std::current_exception();
+      break;
+    }
+  }
+  return split;
+}
+
+void SplitResults::add(JsonText text, std::string source) {
+  SplitResultsFile file;
+  file.splitter = std::make_unique<Splitter>(std::move(text), source);
+  Splitter& splitter = *file.splitter;
   ondemand::document& doc = splitter.open();
   const ondemand::json_type root_type = splitter.root_type();
   if (root_type != ondemand::json_type::array) {
@@ -459,10 +487,37 @@ std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& so
   }
   ondemand::array root;
   splitter.check(doc.get_array().get(root));
-  std::vector<std::string_view> elements;
-  splitter.elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
+  splitter.elements(root, [&](std::size_t, std::string_view raw) { file.elements.push_back(raw); });
   splitter.finish_splitting();
-  return build(splitter, elements, videos, true, strict, threads, first_id);
+  files_.push_back(std::move(file));
+}
+
+std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults::build(
+    const std::vector<VideoInfo>& videos, bool strict, unsigned threads) {
+  auto store = std::make_shared<InstanceStore>();
+  store->set_label("result");
+  std::vector<std::size_t> starts;
+  for (SplitResultsFile& file : files_) {
+    starts.push_back(store->size());
+    const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
+    auto part = ytvis::build(*file.splitter, file.elements, videos, true, strict, threads, first_id);
+    // Each file's mapping goes as soon as its results are in the store.
+    file = SplitResultsFile{};
+    if (files_.size() == 1 && !failed_) return {part, starts};
+    store->append(std::move(*part));
+  }
+  files_.clear();
+  if (failed_) std::rethrow_exception(std::exchange(failed_, nullptr));
+  return {store, starts};
+}
+
+std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
+                                            const std::vector<VideoInfo>& videos, bool strict,
+                                            unsigned threads, std::int64_t first_id) {
+  SplitResults split;
+  split.add(std::move(text), source);
+  SplitResultsFile& file = split.files_.front();
+  return build(*file.splitter, file.elements, videos, true, strict, threads, first_id);
 }
 
 }  // namespace ytvis

@@ -363,6 +363,32 @@ def test_several_results_files_name_the_file_and_local_index(tmp_path: Path) -> 
         ytvis_fast.evaluate(gt_path, parts)
 
 
+def test_errors_keep_their_order_while_results_are_walked_early(tmp_path: Path) -> None:
+    """evaluate() walks the results files while it reads the ground truth; the
+    error reported is still the one reading them in turn meets first."""
+    gt, results = _data()
+    gt_path = tmp_path / "gt.json"
+    gt_path.write_text(json.dumps(gt)[:-1])
+    missing = tmp_path / "missing.json"
+    with pytest.raises(ValueError, match=r"gt\.json: not valid JSON"):
+        ytvis_fast.evaluate(gt_path, missing)
+    with pytest.raises(ValueError, match=r"gt\.json: not valid JSON"):
+        ytvis_fast.evaluate(gt_path, [missing, missing])
+    gt_path.write_text(json.dumps(gt))
+    with pytest.raises(ValueError, match=r"missing\.json"):
+        ytvis_fast.evaluate(gt_path, missing)
+    first, second = tmp_path / "rank0.json", tmp_path / "rank1.json"
+    bad = copy.deepcopy(results[:1])
+    bad[0]["segmentations"][1] = {"size": [6, 8], "counts": "0!"}
+    first.write_text(json.dumps(bad))
+    second.write_text("[{")
+    with pytest.raises(ValueError, match=r"^\S*rank0\.json: result 0 \(id 1, video 7\), frame 1"):
+        ytvis_fast.evaluate(gt_path, [first, second])
+    first.write_text(json.dumps(results[:1]))
+    with pytest.raises(ValueError, match=r"^\S*rank1\.json: not valid JSON"):
+        ytvis_fast.evaluate(gt_path, [first, second, missing])
+
+
 def test_several_results_files_equal_one(tmp_path: Path) -> None:
     from synth import make_dataset
 

@@ -197,6 +197,20 @@ def read_results_files(
     threads: int = 0,
 ) -> tuple[InstanceStore, list[int]]: ...
 
+class SplitResults:
+    """Results files walked once, their elements found but not yet parsed."""
+
+def split_results(sources: list[str | os.PathLike[str]]) -> SplitResults: ...
+def build_results(
+    split: SplitResults,
+    video_ids: npt.ArrayLike,
+    heights: npt.ArrayLike,
+    widths: npt.ArrayLike,
+    lengths: npt.ArrayLike,
+    strict: bool = False,
+    threads: int = 0,
+) -> tuple[InstanceStore, list[int]]: ...
+
 class RleError(ValueError):
     """An RLE or polygon that cannot be trusted."""
 

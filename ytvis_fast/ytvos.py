@@ -77,6 +77,7 @@ class YTVOS:
         self._input_list: list[Any] | None = None  # results given as a list
         self._input_paths: list[str] | None = None  # results given as several files
         self._file_starts: list[int] = []  # position of each file's first result
+        self._split: Any = None  # results files already walked (_core.SplitResults)
         self._is_results = False
         self._gt: YTVOS | None = None  # for results: the ground truth they belong to
         # Results objects defer the per-annotation fields that loadRes adds.
@@ -293,10 +294,12 @@ class YTVOS:
         """Loads results (a path or a list of dicts) against this ground truth."""
         return self._load_results(resFile)
 
-    def _load_results(self, resFile: Any) -> YTVOS:
+    def _load_results(self, resFile: Any, split: Any = None) -> YTVOS:
+        """loadRes; `split` is `resFile`'s files already walked by _core.split_results."""
         res = YTVOS(threads=self.threads, verbose=self.verbose, strict=self._strict)
         res._is_results = True
         res._gt = self
+        res._split = split
         self._say("Loading and preparing results...")
         tic = time.time()
         if is_path(resFile):
@@ -367,7 +370,12 @@ class YTVOS:
         threads = self.threads or 0
         if self._is_results:
             table = videos._video_table()
-            if self._input_path is not None:
+            if self._split is not None and (self._input_path or self._input_paths):
+                split, self._split = self._split, None
+                store, starts = _core.build_results(split, *table, strict, threads)
+                if self._input_paths is not None:
+                    self._file_starts = starts
+            elif self._input_path is not None:
                 store = _core.read_results(self._input_path, *table, strict, threads)
             elif self._input_paths is not None:
                 store, self._file_starts = _core.read_results_files(

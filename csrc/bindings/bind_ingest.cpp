@@ -110,6 +110,36 @@ void register_ingest(py::module_& m) {
       py::arg("strict") = false, py::arg("threads") = 0,
       "Parses a results JSON file (path) or document (bytes) natively against the videos' table.");
 
+  py::class_<SplitResults>(m, "SplitResults",
+                           "Results files walked once, their elements found but not yet parsed "
+                           "(see split_results).");
+
+  m.def(
+      "split_results",
+      [](const std::vector<py::object>& sources) {
+        std::vector<std::string> names;
+        for (const py::object& source : sources)
+          names.push_back(py::str(py::module_::import("os").attr("fspath")(source)));
+        py::gil_scoped_release release;
+        return split_results(std::move(names));
+      },
+      py::arg("sources"),
+      "Maps and walks results files (the serial part of reading them) without the videos' table, so "
+      "that it can run while the ground truth is read; build_results() parses them.");
+
+  m.def(
+      "build_results",
+      [](SplitResults& split, std::vector<std::int64_t> video_ids, std::vector<std::int64_t> heights,
+         std::vector<std::int64_t> widths, std::vector<std::int64_t> lengths, bool strict, int threads) {
+        const std::vector<VideoInfo> videos = video_table(video_ids, heights, widths, lengths);
+        py::gil_scoped_release release;
+        return split.build(videos, strict, resolve_threads(threads));
+      },
+      py::arg("split"), py::arg("video_ids"), py::arg("heights"), py::arg("widths"), py::arg("lengths"),
+      py::arg("strict") = false, py::arg("threads") = 0,
+      "Parses split results files into one store against the videos' table; returns the store and the "
+      "position of each file's first result. The split is empty afterwards.");
+
   m.def(
       "read_results_files",
       [](const std::vector<py::object>& sources, std::vector<std::int64_t> video_ids,

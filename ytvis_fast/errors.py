@@ -25,7 +25,8 @@ target):
    pred_frames; one where only g has a mask adds 1 to gt_frames; one where both do
    adds 1 to each. A frame is *good* when its mask IoU is > 0.1. With
    temporal_overlap = good / (gt_frames + pred_frames) the error is **spatial**
-   when temporal_overlap >= 0.4, else **temporal**;
+   when temporal_overlap >= 0.4, else **temporal** (0.1 and 0.4 are the
+   toolbox's own constants, not t_b: `background` does not change them);
 2. **classification**: IoU >= t_f with a ground truth of another category (the
    one of highest IoU is the target);
 3. **duplicate**: IoU >= t_f with a ground truth of its category that a

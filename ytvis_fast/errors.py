@@ -1,50 +1,87 @@
-"""Error breakdown: how much AP each kind of error costs, in the spirit of TIVE
-(Jia et al., "A Toolbox for Identifying Video Instance Segmentation Errors",
-arXiv 2022), itself the video version of TIDE (Bolya et al., 2020).
+"""Error breakdown: how much AP each kind of error costs, with the definitions of
+TIVE (Jia, Yang, Jia, Zhao, Zhou, Song, "TIVE: A Toolbox for Identifying Video
+Instance Segmentation Errors", arXiv 2022 / Neurocomputing 2023), itself the video
+version of TIDE (Bolya et al., 2020).
 
-Written from the definitions below, which are ytvis_fast's (no code of TIDE or
-TIVE is used). Let t_f = 0.5 (foreground) and t_b = 0.1 (background) be the IoU
-thresholds and IoU the spatio-temporal mask IoU of the AP evaluation.
+The definitions follow TIVE's released toolbox, restated here in prose from reading
+it (the paper's methods section could not be consulted); no code of TIVE or TIDE is
+used (the toolbox's licence is non-commercial). Let t_f = 0.5 (foreground) and
+t_b = 0.1 (background) be the IoU thresholds and IoU the spatio-temporal mask IoU of
+the AP evaluation (per-frame intersections summed over per-frame unions summed).
 
 The base figure is AP at IoU t_f (the reference's AP50: area "all", maxDets 100,
 101 recall points, mean over categories with ground truth). Every prediction kept
 by that evaluation that is a false positive there (neither a true positive nor
-ignored) gets exactly one error type, tested in this order against the non-crowd
-ground truth of its video:
+ignored) gets the type of the first rule that fires, against the non-crowd ground
+truth of its video in the evaluated categories (crowd ground truth is never a
+target):
 
-1. **classification**: IoU >= t_f with a ground truth of another category;
-2. **duplicate**: IoU >= t_f with a ground truth of its category (which a
-   higher-scored prediction already matched, or it would have matched it);
-3. **spatial** or **temporal** (localisation): t_b <= IoU < t_f with a ground truth
-   of its category (the one of highest IoU). The error is *spatial segmentation*
-   when the prediction follows that object in time, i.e. every frame where either
-   of them is present has a frame mask IoU >= t_b (it is there when the object
-   is, on the object, but its masks are poor); otherwise it is *temporal
-   association* (in some frame the prediction is missing, on something else, or
-   present while the object is not);
-4. **both**: t_b <= IoU < t_f with a ground truth of another category;
-5. **background**: IoU < t_b with every ground truth.
+0. **background**: the video has no such ground truth;
+1. **spatial** or **temporal** (localisation): t_b <= IoU <= t_f (both ends
+   included) with g, the ground truth of its own category of highest IoU (the
+   first in file order on ties; skipped when the video has none of its category).
+   Over the frames of the video, against g: a frame where neither has a mask is
+   skipped; one where only the prediction has a non-empty mask adds 1 to
+   pred_frames; one where only g has a mask adds 1 to gt_frames; one where both do
+   adds 1 to each. A frame is *good* when its mask IoU is > 0.1. With
+   temporal_overlap = good / (gt_frames + pred_frames) the error is **spatial**
+   when temporal_overlap >= 0.4, else **temporal** (0.1 and 0.4 are the
+   toolbox's own constants, not t_b: `background` does not change them);
+2. **classification**: IoU >= t_f with a ground truth of another category (the
+   one of highest IoU is the target);
+3. **duplicate**: IoU >= t_f with a ground truth of its category that a
+   higher-scored prediction matched (a true positive: a ground truth whose id is 0
+   never counts as matched, as in the reference's AP);
+4. **background**: IoU <= t_b with every ground truth, of any category;
+5. **both**: anything left (in practice IoU in (t_b, t_f) with a ground truth of
+   another category and below t_b with every one of its own).
+
+Quirks of the toolbox kept on purpose:
+
+- temporal_overlap divides by the *sum* gt_frames + pred_frames, not by the number
+  of frames where either is present, so a prediction present in exactly the
+  frames of its target scores good / (2 * frames) <= 0.5: it is spatial only when
+  at least 80% of those frames are good;
+- a ground-truth mask counts in a frame whenever it is given (even if empty), a
+  prediction's only when it has foreground;
+- localisation is tested before classification, so a prediction with
+  t_b <= IoU <= t_f on its own category is spatial or temporal even when it
+  overlaps a ground truth of another category by t_f or more;
+- both ends of rule 1 are included. IoU exactly t_f with an unmatched ground truth
+  of its category would have matched it, so a false positive gets there only when
+  that ground truth is already matched: it is then a localisation error (not a
+  duplicate), and its fix removes it as a duplicate's would. Background (rule 4)
+  includes IoU exactly t_b, which rule 1 has already taken for its own category;
+- dAP is clamped at 0.
+
+Edge cases decided here: frames are walked in step up to the shorter of the two
+lists, as the IoU does; a frame IoU is 0 where either mask is empty or their sizes
+differ; temporal_overlap is 0 (temporal) when no frame counts (possible only with
+t_b = 0). Only false positives are typed: the toolbox also types the predictions
+AP ignores (those on crowd ground truth), which here have no error type.
 
 A non-ignored ground truth is **missed** when no true positive matched it and it
 is not the target of a classification, spatial or temporal error.
 
-Fixing an error type and recomputing AP gives that type's dAP (AP fixed minus
-base AP), one type at a time:
+Fixing the errors of one type and recomputing AP gives that type's dAP =
+max(AP fixed - base AP, 0), one type at a time (not cumulative):
 
-- classification: the prediction moves to the target's category and matches it;
-- spatial, temporal: the prediction matches its target;
-- in both cases, if the target was already matched by a true positive, or a
-  higher-ranked fixed prediction claims it, the prediction is a duplicate and is
-  removed instead; a fix never un-matches an existing true positive;
+- classification: the prediction takes its target's category and matches it;
+- spatial, temporal: the prediction keeps its category and matches its target;
+- in these three, only when the target has no true positive and the prediction
+  is the best-ranked of all classification, spatial and temporal errors claiming
+  that target (score, then video, then rank; whatever type each claimant has);
+  otherwise the prediction is removed; a fix never un-matches a true positive;
 - duplicate, both, background: the prediction is removed;
-- missed: the missed ground truth is removed.
+- missed: the missed ground truth is removed (its category's count of ground
+  truth goes down by one).
 
 A dAP is None when the fix leaves no category with ground truth (AP undefined).
 
-Two summary figures fix all false positives (every one removed) and all false
-negatives (every ground truth without a true positive removed). Predictions keep
-their score and so their rank; categories left without ground truth drop out of
-the mean, as in AP.
+Two summary figures, clamped the same way, fix all false positives (every one
+removed) and all false negatives (every ground truth without a true positive
+removed). Predictions keep their score and so their rank; categories left without
+ground truth drop out of the mean, as in AP.
 """
 
 from __future__ import annotations
@@ -68,6 +105,8 @@ ERROR_TYPES = (
     "missed",
 )
 _CLS, _DUP, _SPATIAL, _TEMPORAL, _BOTH, _BKG = range(6)
+_GOOD_FRAME = 0.1  # a frame of a localisation error is good above this mask IoU
+_SPATIAL_OVERLAP = 0.4  # spatial from this temporal overlap on, temporal below
 
 
 @dataclass
@@ -189,6 +228,41 @@ def _best_per_owner(
     return iou, gt
 
 
+def _temporal_overlaps(
+    gt_store: Any, dt_store: Any, gts: np.ndarray, dts: np.ndarray
+) -> np.ndarray:
+    """TIVE's temporal overlap of each (ground truth, prediction) pair: frames with a
+    mask IoU > _GOOD_FRAME over gt_frames + pred_frames (see the module docstring),
+    walking the frames of both in step up to the shorter list."""
+    g_off = np.asarray(gt_store.frame_offsets, dtype=np.int64)
+    d_off = np.asarray(dt_store.frame_offsets, dtype=np.int64)
+    lengths = np.minimum(g_off[gts + 1] - g_off[gts], d_off[dts + 1] - d_off[dts])
+    g_frames, within = _ragged(g_off[gts], lengths)
+    d_frames = np.repeat(d_off[dts], lengths) + within
+    owner = np.repeat(np.arange(len(gts)), lengths)
+    g_area = np.asarray(gt_store.frame_areas, dtype=np.float64)[g_frames]
+    d_area = np.asarray(dt_store.frame_areas, dtype=np.float64)[d_frames]
+    has_gt = np.asarray(gt_store.frame_present, dtype=bool)[g_frames]  # even if empty
+    has_dt = d_area > 0  # foreground only
+    counted = np.bincount(owner, weights=has_gt, minlength=len(gts))
+    counted += np.bincount(owner, weights=has_dt, minlength=len(gts))
+    # A frame IoU is at most smaller area / larger area: decode only frames that can pass.
+    both = has_gt & has_dt & (g_area > 0)
+    bound = np.zeros(len(g_frames))
+    bound[both] = np.minimum(g_area[both], d_area[both]) / np.maximum(g_area[both], d_area[both])
+    good = np.zeros(len(gts))
+    for f in np.flatnonzero(bound > _GOOD_FRAME).tolist():
+        i = int(owner[f])
+        a = gt_store.frame_rle(int(gts[i]), int(within[f]))
+        b = dt_store.frame_rle(int(dts[i]), int(within[f]))
+        if a["size"] != b["size"]:
+            continue  # as in the spatio-temporal IoU, a size mismatch overlaps nothing
+        common = _core.rle_intersection(a["counts"], b["counts"], *a["size"])
+        if common / (g_area[f] + d_area[f] - common) > _GOOD_FRAME:
+            good[i] += 1
+    return np.divide(good, counted, out=np.zeros(len(gts)), where=counted > 0)
+
+
 def _classify(
     evaluator: Any, ranked: _Ranked, t_f: float, t_b: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -207,6 +281,12 @@ def _classify(
         return kinds, targets
     crowd = np.asarray(gt_store.iscrowd) != 0
 
+    # Rule 0: videos with non-crowd ground truth in the evaluated categories.
+    gt_videos = np.asarray(gt_store.video_ids)
+    counted = ~crowd & np.isin(np.asarray(gt_store.category_ids), [int(c) for c in p.catIds])
+    vid_ids = np.asarray([int(v) for v in p.vidIds], dtype=np.int64)
+    has_gt = np.isin(vid_ids, gt_videos[counted])[ranked.video[fp_at]]
+
     # Same category: the prediction's row of its bucket's IoU matrix.
     K = len(p.catIds)
     bucket = ranked.video[fp_at] * K + ranked.category[fp_at]
@@ -219,8 +299,12 @@ def _classify(
     same_vals = np.where(crowd[same_gts], -1.0, n.iou_values[cells])
     starts = np.cumsum(G) - G
     same_iou, same_gt = _best_per_owner(owner, starts, G, same_vals, same_gts)
+    # The same, over the ground truth a true positive matched (for duplicates).
+    matched = np.isin(same_gts, ranked.matched_gt[ranked.tp])
+    used_iou, _ = _best_per_owner(owner, starts, G, np.where(matched, same_vals, -1.0), same_gts)
 
-    # Other categories of the video; pairs that cannot reach t_b only need to be below it.
+    # Other categories of the video; pairs that cannot reach t_b are reported as 0,
+    # which only needs to stay <= t_b.
     offsets, other_gts, values = _core.video_tube_ious(
         gt_store, dt_store, ranked.store[fp_at].tolist(), [int(c) for c in p.catIds], t_b, threads
     )
@@ -231,48 +315,43 @@ def _classify(
     other_vals = np.where(crowd[other_gts], -1.0, values)
     other_iou, other_gt = _best_per_owner(owner, offsets[:-1], lengths, other_vals, other_gts)
 
-    cls = other_iou >= t_f
-    dup = ~cls & (same_iou >= t_f)
-    loc = ~cls & ~dup & (same_iou >= t_b)
-    both = ~cls & ~dup & ~loc & (other_iou >= t_b)
-    kind = np.full(fp_at.size, _BKG, dtype=np.int64)
+    # The first rule that fires; same_iou is -1 without ground truth of the category.
+    left = has_gt.copy()
+    loc = left & (same_iou >= t_b) & (same_iou <= t_f)
+    left &= ~loc
+    cls = left & (other_iou >= t_f)
+    left &= ~cls
+    dup = left & (used_iou >= t_f)
+    left &= ~dup
+    bkg = ~has_gt | (left & (np.maximum(same_iou, other_iou) <= t_b))
+    kind = np.full(fp_at.size, _BOTH, dtype=np.int64)
     target = np.full(fp_at.size, -1, dtype=np.int64)
-    kind[cls], target[cls] = _CLS, other_gt[cls]
+    kind[bkg] = _BKG
     kind[dup] = _DUP
-    kind[both] = _BOTH
+    kind[cls], target[cls] = _CLS, other_gt[cls]
     if loc.any():
-        lowest = _core.min_frame_ious(
-            gt_store,
-            dt_store,
-            same_gt[loc].tolist(),
-            ranked.store[fp_at][loc].tolist(),
-            threads,
-        )
-        kind[loc] = np.where(np.asarray(lowest) >= t_b, _SPATIAL, _TEMPORAL)
+        overlap = _temporal_overlaps(gt_store, dt_store, same_gt[loc], ranked.store[fp_at][loc])
+        kind[loc] = np.where(overlap >= _SPATIAL_OVERLAP, _SPATIAL, _TEMPORAL)
         target[loc] = same_gt[loc]
     kinds[fp_at], targets[fp_at] = kind, target
     return kinds, targets
 
 
-def _fix_matches(
-    ranked: _Ranked, chosen: np.ndarray, targets: np.ndarray, detected: set[int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """(becomes a true positive, is removed) for the fixed predictions `chosen`: the
-    best-ranked claimant of an undetected target matches it, the others are removed."""
-    to_tp = np.zeros(len(ranked.store), dtype=bool)
-    removed = np.zeros(len(ranked.store), dtype=bool)
-    at = np.flatnonzero(chosen)
-    # Rank: score first, then video, then position (the accumulation's order).
+def _fixable(ranked: _Ranked, kinds: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Whether each classification, spatial or temporal error becomes a true positive
+    when its type is fixed: its target has no true positive and it is the best-ranked
+    (score, then video, then rank) of the errors of any of these types claiming it.
+    Such an error that is not fixable is removed by its fix."""
+    fixable = np.zeros(len(ranked.store), dtype=bool)
+    at = np.flatnonzero(np.isin(kinds, (_CLS, _SPATIAL, _TEMPORAL)))
     order = at[np.lexsort((ranked.position[at], ranked.video[at], -ranked.score[at]))]
-    claimed = set(detected)
+    claimed = set(ranked.matched_gt[ranked.tp].tolist())
     for i in order.tolist():
         target = int(targets[i])
-        if target in claimed:
-            removed[i] = True
-        else:
+        if target not in claimed:
             claimed.add(target)
-            to_tp[i] = True
-    return to_tp, removed
+            fixable[i] = True
+    return fixable
 
 
 def error_breakdown(
@@ -319,13 +398,14 @@ def error_breakdown(
     missed = {k: [g for g in gts if g not in explained] for k, gts in undetected.items()}
 
     def gain(fixed: float) -> float | None:
-        # A fix that leaves no category with ground truth has no AP to compare.
-        return None if fixed == -1.0 or base == -1.0 else float(fixed - base)
+        return _gain(fixed, base)
 
     dap: dict[str, float | None] = {}
-    # Predictions moved or matched by a fix.
+    # Predictions matched by a fix, or removed when their target is taken.
+    fixable = _fixable(ranked, kinds, targets)
     for name, kind in (("classification", _CLS), ("spatial", _SPATIAL), ("temporal", _TEMPORAL)):
-        to_tp, removed = _fix_matches(ranked, kinds == kind, targets, detected)
+        to_tp = (kinds == kind) & fixable
+        removed = (kinds == kind) & ~fixable
         category = ranked.category.copy()
         if kind == _CLS:
             moved = kinds == _CLS
@@ -353,6 +433,14 @@ def error_breakdown(
         "dAP_special": special,
         "counts": counts,
     }
+
+
+def _gain(fixed: float, base: float) -> float | None:
+    """dAP of a fix: AP fixed - base AP, clamped at 0; None when either AP is undefined
+    (no category with ground truth)."""
+    if fixed == -1.0 or base == -1.0:
+        return None
+    return max(float(fixed - base), 0.0)
 
 
 def _undetected_by_category(evaluator: Any, detected: set[int], K: int) -> dict[int, list[int]]:

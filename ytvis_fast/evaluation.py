@@ -71,7 +71,7 @@ def evaluate(
         ``"ap"`` (always computed), ``"occlusion"`` (OVIS's 18 figures, in
         ``result.occlusion``; needs per-frame ``occlusion`` labels in the ground
         truth), ``"hota"`` (HOTA, CLEAR and IDF1 as TrackEval computes them, in
-        ``result.association``), ``"errors"`` (dAP per error type, TIVE-style, in
+        ``result.association``), ``"errors"`` (dAP per error type, TIVE's definitions, in
         ``result.errors``) and ``"length"`` (the 12 figures per video-length
         class, in ``result.by_length``), as a sequence or a comma-separated string
         (see docs/metrics.md). Not with a `client`.

@@ -71,36 +71,33 @@ double frame_mask_iou(const FrameRecord& a, const RleView& a_view, const FrameRe
   return static_cast<double>(common) / static_cast<double>(a.area + b.area - common);
 }
 
-std::vector<double> min_frame_ious(const InstanceStore& gt, const InstanceStore& dt,
-                                   const std::vector<std::uint32_t>& gt_instances,
-                                   const std::vector<std::uint32_t>& dt_instances, unsigned threads) {
+std::vector<std::uint32_t> good_frame_counts(const InstanceStore& gt, const InstanceStore& dt,
+                                             const std::vector<std::uint32_t>& gt_instances,
+                                             const std::vector<std::uint32_t>& dt_instances, double threshold,
+                                             unsigned threads) {
   if (gt_instances.size() != dt_instances.size())
-    throw std::invalid_argument("min_frame_ious: one gt per dt");
+    throw std::invalid_argument("good_frame_counts: one gt per dt");
   for (std::size_t i = 0; i < gt_instances.size(); ++i) {
     if (gt_instances[i] >= gt.size() || dt_instances[i] >= dt.size()) {
-      throw std::out_of_range("min_frame_ious: instance index out of range");
+      throw std::out_of_range("good_frame_counts: instance index out of range");
     }
   }
-  std::vector<double> out(gt_instances.size(), 1.0);
+  std::vector<std::uint32_t> out(gt_instances.size(), 0);
   parallel_for(gt_instances.size(), threads, [&](std::size_t i) {
     const std::uint32_t g = gt_instances[i], d = dt_instances[i];
-    const std::size_t frames = std::max(gt.frame_count(g), dt.frame_count(d));
+    const std::size_t frames = std::min(gt.frame_count(g), dt.frame_count(d));
     Counts g_counts, d_counts;
     for (std::size_t t = 0; t < frames; ++t) {
-      const FrameRecord* gf = t < gt.frame_count(g) ? &gt.frame(g, t) : nullptr;
-      const FrameRecord* df = t < dt.frame_count(d) ? &dt.frame(d, t) : nullptr;
-      const bool g_present = gf != nullptr && gf->kind != FrameKind::absent;
-      const bool d_present = df != nullptr && df->kind != FrameKind::absent;
-      if (!g_present && !d_present) continue;
-      double iou = 0.0;
-      if (g_present && d_present) {
-        if (gf->height != df->height || gf->width != df->width) {
-          throw std::invalid_argument("frame " + std::to_string(t) +
-                                      ": a prediction's mask size differs from the ground truth's");
-        }
-        iou = frame_mask_iou(*gf, gt.view(*gf, g_counts), *df, dt.view(*df, d_counts));
+      const FrameRecord& gf = gt.frame(g, t);
+      const FrameRecord& df = dt.frame(d, t);
+      // The IoU is at most the smaller area over the larger: decode only frames that can pass.
+      if (gf.kind == FrameKind::absent || df.kind == FrameKind::absent || gf.area == 0 || df.area == 0 ||
+          gf.height != df.height || gf.width != df.width ||
+          static_cast<double>(std::min(gf.area, df.area)) / static_cast<double>(std::max(gf.area, df.area)) <=
+              threshold) {
+        continue;
       }
-      out[i] = std::min(out[i], iou);
+      out[i] += frame_mask_iou(gf, gt.view(gf, g_counts), df, dt.view(df, d_counts)) > threshold;
     }
   });
   return out;

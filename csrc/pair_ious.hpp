@@ -42,13 +42,14 @@ class LazyMasks {
 double frame_mask_iou(const FrameRecord& a, const RleView& a_view, const FrameRecord& b,
                       const RleView& b_view);
 
-/// For each pair (gt[i], dt[i]) of instances, the lowest per-frame mask IoU over
-/// the frames where either is present (frames past the shorter list count as
-/// absent); 1 when neither is ever present. Error analysis reads it to tell a
+/// For each pair (gt[i], dt[i]) of instances, the number of frames, walked in
+/// step up to the shorter list, whose mask IoU exceeds `threshold` (frames whose
+/// masks differ in size count as no overlap). Error analysis reads it to tell a
 /// tube that follows its object with poor masks from one that loses or swaps it.
-std::vector<double> min_frame_ious(const InstanceStore& gt, const InstanceStore& dt,
-                                   const std::vector<std::uint32_t>& gt_instances,
-                                   const std::vector<std::uint32_t>& dt_instances, unsigned threads);
+std::vector<std::uint32_t> good_frame_counts(const InstanceStore& gt, const InstanceStore& dt,
+                                             const std::vector<std::uint32_t>& gt_instances,
+                                             const std::vector<std::uint32_t>& dt_instances, double threshold,
+                                             unsigned threads);
 
 /// Spatio-temporal IoUs of predictions with every ground truth of their video.
 struct VideoIous {

@@ -235,13 +235,14 @@ def association_counts(
     threads: int = 0,
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
 def read_occlusion_scores(path: str | os.PathLike[str]) -> npt.NDArray[np.float64]: ...
-def min_frame_ious(
+def good_frame_counts(
     gt: InstanceStore,
     dt: InstanceStore,
     gt_instances: list[int],
     dt_instances: list[int],
+    threshold: float,
     threads: int = 0,
-) -> npt.NDArray[np.float64]: ...
+) -> npt.NDArray[np.uint32]: ...
 def video_tube_ious(
     gt: InstanceStore,
     dt: InstanceStore,

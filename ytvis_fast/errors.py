@@ -229,37 +229,26 @@ def _best_per_owner(
 
 
 def _temporal_overlaps(
-    gt_store: Any, dt_store: Any, gts: np.ndarray, dts: np.ndarray
+    gt_store: Any, dt_store: Any, gts: np.ndarray, dts: np.ndarray, threads: int
 ) -> np.ndarray:
     """TIVE's temporal overlap of each (ground truth, prediction) pair: frames with a
     mask IoU > _GOOD_FRAME over gt_frames + pred_frames (see the module docstring),
-    walking the frames of both in step up to the shorter list."""
+    walking the frames of both in step up to the shorter list. The good frames are
+    counted natively, each pair's masks decoded only where an IoU above the
+    threshold is possible."""
     g_off = np.asarray(gt_store.frame_offsets, dtype=np.int64)
     d_off = np.asarray(dt_store.frame_offsets, dtype=np.int64)
     lengths = np.minimum(g_off[gts + 1] - g_off[gts], d_off[dts + 1] - d_off[dts])
     g_frames, within = _ragged(g_off[gts], lengths)
     d_frames = np.repeat(d_off[dts], lengths) + within
     owner = np.repeat(np.arange(len(gts)), lengths)
-    g_area = np.asarray(gt_store.frame_areas, dtype=np.float64)[g_frames]
-    d_area = np.asarray(dt_store.frame_areas, dtype=np.float64)[d_frames]
+    has_dt = np.asarray(dt_store.frame_areas)[d_frames] > 0  # foreground only
     has_gt = np.asarray(gt_store.frame_present, dtype=bool)[g_frames]  # even if empty
-    has_dt = d_area > 0  # foreground only
     counted = np.bincount(owner, weights=has_gt, minlength=len(gts))
     counted += np.bincount(owner, weights=has_dt, minlength=len(gts))
-    # A frame IoU is at most smaller area / larger area: decode only frames that can pass.
-    both = has_gt & has_dt & (g_area > 0)
-    bound = np.zeros(len(g_frames))
-    bound[both] = np.minimum(g_area[both], d_area[both]) / np.maximum(g_area[both], d_area[both])
-    good = np.zeros(len(gts))
-    for f in np.flatnonzero(bound > _GOOD_FRAME).tolist():
-        i = int(owner[f])
-        a = gt_store.frame_rle(int(gts[i]), int(within[f]))
-        b = dt_store.frame_rle(int(dts[i]), int(within[f]))
-        if a["size"] != b["size"]:
-            continue  # as in the spatio-temporal IoU, a size mismatch overlaps nothing
-        common = _core.rle_intersection(a["counts"], b["counts"], *a["size"])
-        if common / (g_area[f] + d_area[f] - common) > _GOOD_FRAME:
-            good[i] += 1
+    good = _core.good_frame_counts(
+        gt_store, dt_store, gts.tolist(), dts.tolist(), _GOOD_FRAME, threads
+    ).astype(np.float64)
     return np.divide(good, counted, out=np.zeros(len(gts)), where=counted > 0)
 
 
@@ -330,7 +319,9 @@ def _classify(
     kind[dup] = _DUP
     kind[cls], target[cls] = _CLS, other_gt[cls]
     if loc.any():
-        overlap = _temporal_overlaps(gt_store, dt_store, same_gt[loc], ranked.store[fp_at][loc])
+        overlap = _temporal_overlaps(
+            gt_store, dt_store, same_gt[loc], ranked.store[fp_at][loc], threads
+        )
         kind[loc] = np.where(overlap >= _SPATIAL_OVERLAP, _SPATIAL, _TEMPORAL)
         target[loc] = same_gt[loc]
     kinds[fp_at], targets[fp_at] = kind, target

@@ -44,19 +44,23 @@ void register_metrics(py::module_& m) {
       "cannot reach `floor` are reported as 0.");
 
   m.def(
-      "min_frame_ious",
+      "good_frame_counts",
       [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,
-         std::vector<std::uint32_t> gt_instances, std::vector<std::uint32_t> dt_instances, int threads) {
-        std::vector<double> values;
+         std::vector<std::uint32_t> gt_instances, std::vector<std::uint32_t> dt_instances, double threshold,
+         int threads) {
+        std::vector<std::uint32_t> counts;
         {
           py::gil_scoped_release release;
-          values = min_frame_ious(*gt, *dt, gt_instances, dt_instances, resolve_threads(threads));
+          counts =
+              good_frame_counts(*gt, *dt, gt_instances, dt_instances, threshold, resolve_threads(threads));
         }
-        const auto size = static_cast<py::ssize_t>(values.size());
-        return adopt(std::move(values), {size});
+        const auto size = static_cast<py::ssize_t>(counts.size());
+        return adopt(std::move(counts), {size});
       },
-      py::arg("gt"), py::arg("dt"), py::arg("gt_instances"), py::arg("dt_instances"), py::arg("threads") = 0,
-      "Per (gt, dt) instance pair, the lowest per-frame mask IoU over the frames where either is present.");
+      py::arg("gt"), py::arg("dt"), py::arg("gt_instances"), py::arg("dt_instances"), py::arg("threshold"),
+      py::arg("threads") = 0,
+      "Per (gt, dt) instance pair, the number of frames (walked in step up to the shorter list) whose mask "
+      "IoU exceeds `threshold`.");
 
   m.def(
       "read_occlusion_scores",

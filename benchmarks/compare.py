@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent / "tests"
@@ -124,15 +125,18 @@ def main() -> None:
 
     machine = f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores"
     print(f"# {machine}, Python {platform.python_version()}, threads={args.threads}")
-    print(f"# median of {args.repeats} fresh processes per tool; peak = max RSS")
+    print(f"# median of {args.repeats} fresh processes per tool, in turn; peak = max RSS")
     columns = ("data set", "JSON MB", "tool", "seconds", "peak MB", "ref / tool")
     print("{:<12} {:>8} {:<15} {:>8} {:>8} {:>10}".format(*columns))
     failed = False
     for name, gt, results in sets:
         size = (gt.stat().st_size + results.stat().st_size) / 1e6
-        runs = {
-            t: [run_once(t, gt, results, args.threads) for _ in range(args.repeats)] for t in tools
-        }
+        # Round robin, so that a slow spell of the machine (or the kernel reclaiming
+        # the memory of the reference's process) falls on every tool alike.
+        runs: dict[str, list[dict[str, Any]]] = {t: [] for t in tools}
+        for _ in range(args.repeats):
+            for t in tools:
+                runs[t].append(run_once(t, gt, results, args.threads))
         med = {t: statistics.median(r["seconds"] for r in runs[t]) for t in tools}
         mem = {t: statistics.median(r["peak_mb"] for r in runs[t]) for t in tools}
         for t in tools:

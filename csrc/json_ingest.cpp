@@ -450,46 +450,52 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
   return gt;
 }
 
-/// A results file walked once: its elements found, not yet parsed.
+/// A results file: its path, and once walked its elements (found, not yet parsed).
 struct SplitResultsFile {
-  std::unique_ptr<Splitter> splitter;
+  std::string path;
+  std::unique_ptr<Splitter> splitter;  ///< null until walked
   std::vector<std::string_view> elements;
+
+  void walk(JsonText text) {
+    splitter = std::make_unique<Splitter>(std::move(text), path);
+    ondemand::document& doc = splitter->open();
+    const ondemand::json_type root_type = splitter->root_type();
+    if (root_type != ondemand::json_type::array) {
+      throw InputError(path + ": results must be a JSON array of objects, got " + ondemand_type(root_type));
+    }
+    ondemand::array root;
+    splitter->check(doc.get_array().get(root));
+    splitter->elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
+    splitter->finish_splitting();
+  }
 };
 
-SplitResults::SplitResults() = default;
+SplitResults::SplitResults(std::vector<std::string> paths) {
+  for (std::string& path : paths) files_.push_back(SplitResultsFile{std::move(path), nullptr, {}});
+}
+
+SplitResults::SplitResults(JsonText text, std::string source) {
+  files_.push_back(SplitResultsFile{std::move(source), nullptr, {}});
+  files_.back().walk(std::move(text));
+}
+
 SplitResults::SplitResults(SplitResults&&) noexcept = default;
 SplitResults& SplitResults::operator=(SplitResults&&) noexcept = default;
 SplitResults::~SplitResults() = default;
 
-SplitResults split_results(std::vector<std::string> paths) {
-  SplitResults split;
-  for (std::string& path : paths) {
+void SplitResults::walk() {
+  for (SplitResultsFile& file : files_) {
+    if (file.splitter) continue;
     try {
-      JsonText text = JsonText::from_file(path);
-      split.add(std::move(text), std::move(path));
+      file.walk(JsonText::from_file(file.path));
     } catch (const InputError&) {
-      // Reported by build() after the files before it, as reading them in turn would.
-      split.failed_ = std::current_exception();
-      break;
+      // Left unwalked: build() walks it again after parsing the files before it,
+      // and reports the error then, as reading the files in turn would.
+      file.splitter.reset();
+      file.elements.clear();
+      return;
     }
   }
-  return split;
-}
-
-void SplitResults::add(JsonText text, std::string source) {
-  SplitResultsFile file;
-  file.splitter = std::make_unique<Splitter>(std::move(text), source);
-  Splitter& splitter = *file.splitter;
-  ondemand::document& doc = splitter.open();
-  const ondemand::json_type root_type = splitter.root_type();
-  if (root_type != ondemand::json_type::array) {
-    throw InputError(source + ": results must be a JSON array of objects, got " + ondemand_type(root_type));
-  }
-  ondemand::array root;
-  splitter.check(doc.get_array().get(root));
-  splitter.elements(root, [&](std::size_t, std::string_view raw) { file.elements.push_back(raw); });
-  splitter.finish_splitting();
-  files_.push_back(std::move(file));
 }
 
 std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults::build(
@@ -498,26 +504,23 @@ std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults
   store->set_label("result");
   std::vector<std::size_t> starts;
   for (SplitResultsFile& file : files_) {
+    if (!file.splitter) file.walk(JsonText::from_file(file.path));
     starts.push_back(store->size());
     const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
     auto part = ytvis::build(*file.splitter, file.elements, videos, true, strict, threads, first_id);
     // Each file's mapping goes as soon as its results are in the store.
     file = SplitResultsFile{};
-    if (files_.size() == 1 && !failed_) return {part, starts};
+    if (files_.size() == 1) return {part, starts};
     store->append(std::move(*part));
   }
   files_.clear();
-  if (failed_) std::rethrow_exception(std::exchange(failed_, nullptr));
   return {store, starts};
 }
 
 std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
-                                            unsigned threads, std::int64_t first_id) {
-  SplitResults split;
-  split.add(std::move(text), source);
-  SplitResultsFile& file = split.files_.front();
-  return build(*file.splitter, file.elements, videos, true, strict, threads, first_id);
+                                            unsigned threads) {
+  return SplitResults(std::move(text), source).build(videos, strict, threads).first;
 }
 
 }  // namespace ytvis

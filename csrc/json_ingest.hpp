@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <string>
 #include <utility>
@@ -31,45 +30,41 @@ struct GroundTruthFile {
 GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool strict, unsigned threads);
 
 /// Parses results (a list of {"video_id", "category_id", "score", "segmentations"}),
-/// numbering them from `first_id` (1, as loadRes does, for a file on its own).
+/// numbered from 1 as loadRes does.
 std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
-                                            unsigned threads, std::int64_t first_id = 1);
+                                            unsigned threads);
 
 struct SplitResultsFile;
 
-/// Results files walked once by the On-Demand parser (elements found, the input
-/// kept mapped) but not parsed: the serial part of reading results, which can run
-/// while the ground truth is read, before the videos' table that parsing needs
-/// is known.
+/// Results files as one list, in order. Walking a file (the On-Demand pass that
+/// finds its elements, the input kept mapped) is the serial part of reading it
+/// and needs nothing from the ground truth, so walk() can run while the ground
+/// truth is read; build() parses, which needs the videos' table.
 class SplitResults {
  public:
-  SplitResults();
+  /// The files at `paths`, none walked yet.
+  explicit SplitResults(std::vector<std::string> paths);
+  /// One document (a mapped file or bytes), walked at once; `source` names it.
+  SplitResults(JsonText text, std::string source);
   SplitResults(SplitResults&&) noexcept;
   SplitResults& operator=(SplitResults&&) noexcept;
   ~SplitResults();
 
-  /// Walks one more file (its results follow the previous files').
-  void add(JsonText text, std::string source);
+  /// Walks the files not walked yet, in order, up to the first that fails
+  /// (missing, not JSON, not a list); build() reports that one in its turn.
+  void walk();
 
   /// Parses every file's results into one store, as if one list in the given
-  /// order; returns it and the position of each file's first result. Each file's
-  /// input is released once parsed; the object is empty afterwards.
+  /// order, walking each file not walked yet just before; returns the store and
+  /// the position of each file's first result. Each file's input is released
+  /// once parsed, so unwalked files are mapped one at a time. The object is empty
+  /// afterwards.
   std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> build(
       const std::vector<VideoInfo>& videos, bool strict, unsigned threads);
 
  private:
-  friend std::shared_ptr<InstanceStore> read_results(JsonText, const std::string&,
-                                                     const std::vector<VideoInfo>&, bool, unsigned,
-                                                     std::int64_t);
-  friend SplitResults split_results(std::vector<std::string> paths);
   std::vector<SplitResultsFile> files_;
-  std::exception_ptr failed_;  ///< the error of the file after the last one split
 };
-
-/// Maps and walks the results files at `paths`, in order. The first file that
-/// fails (missing, not JSON, not a list) ends the walk; build() throws its error
-/// after parsing the files before it, as reading the files in turn would.
-SplitResults split_results(std::vector<std::string> paths);
 
 }  // namespace ytvis

@@ -26,6 +26,13 @@ JsonText text_of(py::handle source, std::string& name) {
   return JsonText::from_file(name);
 }
 
+std::vector<std::string> paths_of(const std::vector<py::object>& sources) {
+  std::vector<std::string> names;
+  const py::object fspath = py::module_::import("os").attr("fspath");
+  for (const py::object& source : sources) names.push_back(py::str(fspath(source)));
+  return names;
+}
+
 std::vector<VideoInfo> video_table(const std::vector<std::int64_t>& ids,
                                    const std::vector<std::int64_t>& heights,
                                    const std::vector<std::int64_t>& widths,
@@ -117,11 +124,10 @@ void register_ingest(py::module_& m) {
   m.def(
       "split_results",
       [](const std::vector<py::object>& sources) {
-        std::vector<std::string> names;
-        for (const py::object& source : sources)
-          names.push_back(py::str(py::module_::import("os").attr("fspath")(source)));
+        SplitResults split(paths_of(sources));
         py::gil_scoped_release release;
-        return split_results(std::move(names));
+        split.walk();
+        return split;
       },
       py::arg("sources"),
       "Maps and walks results files (the serial part of reading them) without the videos' table, so "
@@ -146,22 +152,10 @@ void register_ingest(py::module_& m) {
          std::vector<std::int64_t> heights, std::vector<std::int64_t> widths,
          std::vector<std::int64_t> lengths, bool strict, int threads) {
         const std::vector<VideoInfo> videos = video_table(video_ids, heights, widths, lengths);
-        std::vector<std::string> names;
-        for (const py::object& source : sources)
-          names.push_back(py::str(py::module_::import("os").attr("fspath")(source)));
+        SplitResults files(paths_of(sources));
         py::gil_scoped_release release;
-        // One file mapped at a time; its store is moved into the whole one.
-        auto store = std::make_shared<InstanceStore>();
-        store->set_label("result");
-        std::vector<std::size_t> starts;
-        for (const std::string& name : names) {
-          starts.push_back(store->size());
-          const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
-          auto part = read_results(JsonText::from_file(name), name, videos, strict, resolve_threads(threads),
-                                   first_id);
-          store->append(std::move(*part));
-        }
-        return std::make_pair(store, starts);
+        // Each file is walked just before it is parsed: one mapped at a time.
+        return files.build(videos, strict, resolve_threads(threads));
       },
       py::arg("sources"), py::arg("video_ids"), py::arg("heights"), py::arg("widths"), py::arg("lengths"),
       py::arg("strict") = false, py::arg("threads") = 0,

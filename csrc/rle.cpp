@@ -10,16 +10,12 @@ namespace ytvis {
 
 namespace rle_detail {
 
-std::string pixels_text(std::uint32_t height, std::uint32_t width) {
-  return std::to_string(height) + "x" + std::to_string(width) + " (" +
-         std::to_string(static_cast<std::uint64_t>(height) * width) + " pixels)";
-}
-
 void check_total(std::uint64_t total, std::uint32_t height, std::uint32_t width) {
   const std::uint64_t expected = static_cast<std::uint64_t>(height) * width;
   if (total != expected) {
     throw RleError("RLE counts sum to " + std::to_string(total) + " but the mask is " +
-                   pixels_text(height, width));
+                   std::to_string(height) + "x" + std::to_string(width) + " (" + std::to_string(expected) +
+                   " pixels)");
   }
 }
 
@@ -29,7 +25,6 @@ namespace {
 
 using rle_detail::check_total;
 using rle_detail::kFirstDelta;
-using rle_detail::pixels_text;
 
 /// Splits pixel positions into (column, row) for a fixed height with one
 /// multiplication by a precomputed reciprocal and an exact correction, instead of

@@ -27,8 +27,6 @@ namespace ytvis::rle_detail {
 /// count two places before (pycocotools' rleToString/rleFrString use `> 2`).
 inline constexpr std::size_t kFirstDelta = 3;
 
-std::string pixels_text(std::uint32_t height, std::uint32_t width);
-
 /// Throws RleError unless the counts' total is height * width.
 void check_total(std::uint64_t total, std::uint32_t height, std::uint32_t width);
 

@@ -370,7 +370,7 @@ class YTVOS:
         threads = self.threads or 0
         if self._is_results:
             table = videos._video_table()
-            if self._split is not None and (self._input_path or self._input_paths):
+            if self._split is not None:
                 split, self._split = self._split, None
                 store, starts = _core.build_results(split, *table, strict, threads)
                 if self._input_paths is not None:

@@ -11,15 +11,13 @@ natively for every (area range, occlusion range) pair.
 from __future__ import annotations
 
 import copy
-import datetime
-import time
 from typing import Any
 
 import numpy as np
 
 from .occlusion import file_scores, ground_truth_scores
 from .params import Params
-from .ytvoseval import YTVOSeval, _pad_last
+from .ytvoseval import YTVOSeval
 
 __all__ = ["OVISParams", "OVISeval"]
 
@@ -88,58 +86,25 @@ class OVISeval(YTVOSeval):
 
     def accumulate(self, p: Any = None) -> None:
         """Precision [T, R, K, A, O, M], recall [T, K, A, O, M] and scores into ``self.eval``."""
-        self._say("Accumulating evaluation results...")
-        tic = time.time()
-        if self._native is None:
-            self._say("Please run evaluate() first")
-            raise RuntimeError("accumulate() needs evaluate() first")
-        if p is None:
-            p = self.params
-        p.catIds = p.catIds if p.useCats == 1 else [-1]
-        T, R = len(p.iouThrs), len(p.recThrs)
-        K = len(p.catIds) if p.useCats else 1
+        tic, p = self._start_accumulate(p)
+        T, R, K = len(p.iouThrs), len(p.recThrs), len(p.catIds) if p.useCats else 1
         A, n_occ, M = len(p.areaRng), len(p.occRng), len(p.maxDets)
         pe = self._paramsEval
-        set_k = set(pe.catIds if pe.useCats else [-1])
-        set_a = set(map(tuple, pe.areaRng))
+        k_list, a_list, m_list, i_list = self._evaluated_indices(p)
         set_o = set(map(tuple, pe.occRng))
-        set_m = set(pe.maxDets)
-        set_i = set(pe.vidIds)
-        k_list = [n for n, k in enumerate(p.catIds) if k in set_k]
-        m_list = [m for m in p.maxDets if m in set_m]
-        a_list = [n for n, a in enumerate(map(tuple, p.areaRng)) if a in set_a]
         o_list = [n for n, o in enumerate(map(tuple, p.occRng)) if o in set_o]
-        i_list = [n for n, i in enumerate(p.vidIds) if i in set_i]
         occ0 = len(pe.occRng)
         precision = -np.ones((T, R, K, A, n_occ, M))
         recall = -np.ones((T, K, A, n_occ, M))
         scores = -np.ones((T, R, K, A, n_occ, M))
         for o, o0 in enumerate(o_list):
-            prec, rec, sc = self._native.accumulate(
-                k_list,
-                [a0 * occ0 + o0 for a0 in a_list],
-                [int(m) for m in m_list],
-                i_list,
-                T,
-                K,
-                A,
-                np.asarray(p.recThrs, dtype=np.float64),
-                self.threads or 0,
-            )
-            if len(m_list) < M:
-                prec, rec, sc = _pad_last(prec, M), _pad_last(rec, M), _pad_last(sc, M)
+            # Evaluated entries are laid out (area, occlusion range) in one axis.
+            occ_areas = [a0 * occ0 + o0 for a0 in a_list]
+            prec, rec, sc = self._native_accumulate(p, k_list, occ_areas, m_list, i_list)
             precision[:, :, :, :, o, :] = prec
             recall[:, :, :, o, :] = rec
             scores[:, :, :, :, o, :] = sc
-        self.eval = {
-            "params": p,
-            "counts": [T, R, K, A, n_occ, M],
-            "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
-            "precision": precision,
-            "recall": recall,
-            "scores": scores,
-        }
-        self._say(f"DONE (t={time.time() - tic:0.2f}s).")
+        self._finish_accumulate(p, tic, [T, R, K, A, n_occ, M], precision, recall, scores)
 
     def _summarize_occ(
         self, ap: bool, iou: float | None = None, area: str = "all", occ: str = "all", max_dets=100

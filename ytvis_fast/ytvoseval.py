@@ -232,6 +232,15 @@ class YTVOSeval:
     # -- accumulate ------------------------------------------------------------------------
     def accumulate(self, p: Params | None = None) -> None:
         """Accumulates precision and recall into ``self.eval``."""
+        tic, p = self._start_accumulate(p)
+        T, R, K = len(p.iouThrs), len(p.recThrs), len(p.catIds) if p.useCats else 1
+        A, M = len(p.areaRng), len(p.maxDets)
+        k_list, a_list, m_list, i_list = self._evaluated_indices(p)
+        precision, recall, scores = self._native_accumulate(p, k_list, a_list, m_list, i_list)
+        self._finish_accumulate(p, tic, [T, R, K, A, M], precision, recall, scores)
+
+    def _start_accumulate(self, p: Params | None) -> tuple[float, Params]:
+        """The reference's opening of accumulate(): message, checks, parameters."""
         self._say("Accumulating evaluation results...")
         tic = time.time()
         if self._native is None:
@@ -240,19 +249,29 @@ class YTVOSeval:
         if p is None:
             p = self.params
         p.catIds = p.catIds if p.useCats == 1 else [-1]
-        T, R = len(p.iouThrs), len(p.recThrs)
-        K = len(p.catIds) if p.useCats else 1
-        A, M = len(p.areaRng), len(p.maxDets)
+        return tic, p
+
+    def _evaluated_indices(self, p: Params) -> tuple[list[int], list[int], list[int], list[int]]:
+        """Indices into the evaluated entries (categories, areas, max detections,
+        videos), exactly as the reference derives them."""
         pe = self._paramsEval
         set_k = set(pe.catIds if pe.useCats else [-1])
         set_a = set(map(tuple, pe.areaRng))
         set_m = set(pe.maxDets)
         set_i = set(pe.vidIds)
-        # Indices into the evaluated entries, exactly as the reference derives them.
         k_list = [n for n, k in enumerate(p.catIds) if k in set_k]
         m_list = [m for m in p.maxDets if m in set_m]
         a_list = [n for n, a in enumerate(map(tuple, p.areaRng)) if a in set_a]
         i_list = [n for n, i in enumerate(p.vidIds) if i in set_i]
+        return k_list, a_list, m_list, i_list
+
+    def _native_accumulate(
+        self, p: Params, k_list: list[int], a_list: list[int], m_list: list[int], i_list: list[int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Precision, recall and scores of the evaluated entries `a_list` indexes,
+        padded with -1 for max detections that were not evaluated."""
+        T, A, M = len(p.iouThrs), len(p.areaRng), len(p.maxDets)
+        K = len(p.catIds) if p.useCats else 1
         precision, recall, scores = self._native.accumulate(
             k_list,
             a_list,
@@ -268,9 +287,20 @@ class YTVOSeval:
             precision = _pad_last(precision, M)
             recall = _pad_last(recall, M)
             scores = _pad_last(scores, M)
+        return precision, recall, scores
+
+    def _finish_accumulate(
+        self,
+        p: Params,
+        tic: float,
+        counts: list[int],
+        precision: np.ndarray,
+        recall: np.ndarray,
+        scores: np.ndarray,
+    ) -> None:
         self.eval = {
             "params": p,
-            "counts": [T, R, K, A, M],
+            "counts": counts,
             "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
             "precision": precision,
             "recall": recall,

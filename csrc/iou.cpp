@@ -1,6 +1,7 @@
 #include "iou.hpp"
 
 #include <algorithm>
+#include <string>
 
 #include "thread_pool.hpp"
 
@@ -22,7 +23,7 @@ class DecodedInstances {
       const bool present = record.kind != FrameKind::absent;
       if (present) {
         const std::size_t start = runs_.size();
-        append_decoded(store.text(record), record.height, record.width, runs_);
+        append_decoded(store.mask_text(record, unescaped_), record.height, record.width, runs_);
         view = RleView{record.height, record.width, nullptr, runs_.size() - start};
       }
       views.push_back(view);
@@ -52,6 +53,7 @@ class DecodedInstances {
 
  private:
   Counts runs_;
+  std::string unescaped_;
   std::vector<std::uint8_t> present_;
 };
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <utility>
 
+#include "plain_results.hpp"
 #include "thread_pool.hpp"
 
 namespace ytvis {
@@ -165,17 +166,18 @@ std::string non_finite_hint(std::string_view raw) {
 /// input plus one element's DOM, never a DOM of the whole file.
 class Splitter {
  public:
-  Splitter(JsonText text, std::string source) : source_(std::move(source)), text_(std::move(text)) {}
+  Splitter(JsonText text, std::string source)
+      : source_(std::move(source)), text_(std::make_shared<const JsonText>(std::move(text))) {}
 
   /// Starts the walk. A failure here (an empty file, an unclosed string) leaves
   /// no document to ask for a location, so the message has none.
   ondemand::document& open() {
-    const std::string_view text = text_.view();
+    const std::string_view text = text_->view();
     if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
       throw InputError(source_ + ": not valid JSON: the document is empty");
     }
     const auto error =
-        parser_.iterate(simdjson::padded_string_view(text_.data(), text_.size(), text_.capacity()))
+        parser_.iterate(simdjson::padded_string_view(text_->data(), text_->size(), text_->capacity()))
             .get(document_);
     if (error) throw InputError(source_ + ": not valid JSON: " + simdjson::error_message(error));
     opened_ = true;
@@ -190,7 +192,7 @@ class Splitter {
     check(document_.type().get(type));
     if (type != ondemand::json_type::array && type != ondemand::json_type::object) {
       dom::element ignored;
-      const auto error = element_parser_.parse(text_.data(), text_.size(), false).get(ignored);
+      const auto error = element_parser_.parse(text_->data(), text_->size(), false).get(ignored);
       if (error) throw InputError(source_ + ": not valid JSON: " + simdjson::error_message(error));
     }
     return type;
@@ -233,7 +235,7 @@ class Splitter {
     const auto error = parser.parse(raw.data(), raw.size(), false).get(element);
     if (error) {
       throw InputError(source_ + ": " + what + ": not valid JSON at " +
-                       location(text_.view(), static_cast<std::size_t>(raw.data() - text_.data())) + ": " +
+                       location(text_->view(), static_cast<std::size_t>(raw.data() - text_->data())) + ": " +
                        simdjson::error_message(error) + non_finite_hint(raw));
     }
     return SimdJson::Node{element, true};
@@ -248,18 +250,20 @@ class Splitter {
     if (!error) return;
     std::string where;
     const char* at = nullptr;
-    if (opened_ && document_.current_location().get(at) == simdjson::SUCCESS && at >= text_.data()) {
-      where = " at " + location(text_.view(), static_cast<std::size_t>(at - text_.data()));
+    if (opened_ && document_.current_location().get(at) == simdjson::SUCCESS && at >= text_->data()) {
+      where = " at " + location(text_->view(), static_cast<std::size_t>(at - text_->data()));
     }
     throw InputError(source_ + ": not valid JSON" + where + ": " + simdjson::error_message(error));
   }
 
   const std::string& source() const { return source_; }
-  const JsonText& text() const { return text_; }
+  const JsonText& text() const { return *text_; }
+  /// The input, for stores that borrow their masks from it.
+  const std::shared_ptr<const JsonText>& shared_text() const { return text_; }
 
  private:
   std::string source_;
-  JsonText text_;
+  std::shared_ptr<const JsonText> text_;
   bool opened_ = false;  ///< document_ refers to the text (for error locations)
   ondemand::parser parser_;
   ondemand::document document_;
@@ -350,9 +354,13 @@ std::vector<std::size_t> chunk_bounds(const std::vector<std::string_view>& eleme
 /// (one small DOM per element), built and summarized by one task into a partial
 /// store; the parts are joined in input order, so the store and the first error
 /// reported are the same whatever the number of threads.
+/// Results of the plain shape are read by PlainResultReader, their masks borrowed
+/// from the input; with `borrow` false each part then copies them, so the store
+/// does not keep the input.
 std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
                                      const std::vector<VideoInfo>& videos, bool results, bool strict,
-                                     unsigned threads, std::int64_t first_result_id = 1) {
+                                     unsigned threads, std::int64_t first_result_id = 1,
+                                     bool borrow = false) {
   try {
     const std::vector<std::size_t> bounds = chunk_bounds(elements, threads);
     const std::string label = results ? "result " : "annotation ";
@@ -360,13 +368,23 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
     parallel_for(parts.size(), threads, [&](std::size_t c) {
       dom::parser parser;
       StoreBuilder<SimdJson> builder(videos, results, strict, first_result_id);
-      std::size_t bytes = 0;
-      for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) bytes += elements[i].size();
-      builder.store().reserve_text(bytes);
+      std::optional<PlainResultReader> plain;
+      PlainResult result;
+      if (results) {
+        plain.emplace(splitter.text());
+        builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
+      } else {
+        std::size_t bytes = 0;
+        for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) bytes += elements[i].size();
+        builder.store().reserve_text(bytes);
+      }
       for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
+        if (plain && plain->read(elements[i], result) && builder.add_plain(result, i)) continue;
         builder.add(splitter.parse(parser, elements[i], label + std::to_string(i)), i);
       }
       parts[c] = builder.finish(1, bounds[c]);
+      if (borrow) return;  // the store reads its masks from the input: keep it all
+      parts[c]->own_text();
       if (bounds[c + 1] > bounds[c]) {
         const std::string_view last = elements[bounds[c + 1] - 1];
         splitter.text().release(elements[bounds[c]].data(), last.data() + last.size());
@@ -499,7 +517,7 @@ void SplitResults::walk() {
 }
 
 std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults::build(
-    const std::vector<VideoInfo>& videos, bool strict, unsigned threads) {
+    const std::vector<VideoInfo>& videos, bool strict, unsigned threads, bool borrow) {
   auto store = std::make_shared<InstanceStore>();
   store->set_label("result");
   std::vector<std::size_t> starts;
@@ -507,7 +525,7 @@ std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults
     if (!file.splitter) file.walk(JsonText::from_file(file.path));
     starts.push_back(store->size());
     const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
-    auto part = ytvis::build(*file.splitter, file.elements, videos, true, strict, threads, first_id);
+    auto part = ytvis::build(*file.splitter, file.elements, videos, true, strict, threads, first_id, borrow);
     // Each file's mapping goes as soon as its results are in the store.
     file = SplitResultsFile{};
     if (files_.size() == 1) return {part, starts};

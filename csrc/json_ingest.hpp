@@ -59,9 +59,12 @@ class SplitResults {
   /// order, walking each file not walked yet just before; returns the store and
   /// the position of each file's first result. Each file's input is released
   /// once parsed, so unwalked files are mapped one at a time. The object is empty
-  /// afterwards.
+  /// afterwards. With `borrow`, the store instead reads its masks from the mapped
+  /// files, without copying them, and keeps them mapped while it lives: only for
+  /// a store that does not outlive its files' contents (a file truncated while
+  /// mapped can no longer be read).
   std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> build(
-      const std::vector<VideoInfo>& videos, bool strict, unsigned threads);
+      const std::vector<VideoInfo>& videos, bool strict, unsigned threads, bool borrow = false);
 
  private:
   std::vector<SplitResultsFile> files_;

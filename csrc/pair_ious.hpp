@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "rle.hpp"
@@ -23,7 +24,7 @@ class LazyMasks {
   RleView view(std::size_t slot, const FrameRecord& record) {
     if (offsets_[slot] == kNotDecoded) {
       offsets_[slot] = runs_.size();
-      append_decoded(store_.text(record), record.height, record.width, runs_);
+      append_decoded(store_.mask_text(record, unescaped_), record.height, record.width, runs_);
       sizes_[slot] = runs_.size() - offsets_[slot];
     }
     return RleView{record.height, record.width, runs_.data() + offsets_[slot], sizes_[slot]};
@@ -34,6 +35,7 @@ class LazyMasks {
   const InstanceStore& store_;
   std::vector<std::size_t> offsets_, sizes_;
   Counts runs_;
+  std::string unescaped_;
 };
 
 /// pycocotools' IoU of two present frames of the same size. The intersection is

@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <cstring>
 #include <string>
 
 #include "thread_pool.hpp"
@@ -59,14 +60,15 @@ void InstanceStore::add_absent_frame() {
 }
 
 void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
-  texts_.back().append(text);
+  texts_[open_block_].owned.append(text);
   add_text_frame(text.size(), height, width);
 }
 
 void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
-  const std::size_t before = texts_.back().size();
-  append_compressed(counts.data(), counts.size(), texts_.back());
-  add_text_frame(texts_.back().size() - before, height, width);
+  std::string& open = texts_[open_block_].owned;
+  const std::size_t before = open.size();
+  append_compressed(counts.data(), counts.size(), open);
+  add_text_frame(open.size() - before, height, width);
   // The runs are at hand and valid: take the area now rather than decode the text again.
   FrameRecord& record = frames_.back();
   record.area = ytvis::area(RleView{height, width, counts.data(), counts.size()});
@@ -76,8 +78,8 @@ void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height,
 void InstanceStore::add_text_frame(std::size_t length, std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::compressed;
-  record.block = static_cast<std::uint32_t>(texts_.size() - 1);
-  record.end = texts_.back().size();
+  record.block = open_block_;
+  record.end = texts_[open_block_].owned.size();
   record.begin = record.end - length;
   record.height = height;
   record.width = width;
@@ -116,7 +118,66 @@ void InstanceStore::append(InstanceStore&& part) {
     record.block += block_base;
     frames_.push_back(record);
   }
-  for (std::string& block : part.texts_) texts_.push_back(std::move(block));
+  for (TextBlock& block : part.texts_) texts_.push_back(std::move(block));
+}
+
+void InstanceStore::borrow_text(std::string_view text, std::shared_ptr<const void> owner) {
+  texts_.push_back(TextBlock{{}, text, std::move(owner)});
+  borrowed_block_ = static_cast<std::uint32_t>(texts_.size() - 1);
+}
+
+void InstanceStore::add_borrowed_frame(std::size_t begin, std::size_t end, bool escaped, std::uint32_t height,
+                                       std::uint32_t width) {
+  FrameRecord record;
+  record.kind = FrameKind::compressed;
+  record.block = borrowed_block_;
+  record.begin = begin;
+  record.end = end;
+  record.escaped = escaped;
+  record.height = height;
+  record.width = width;
+  frames_.push_back(record);
+  ++frame_offsets_.back();
+}
+
+void InstanceStore::own_text() {
+  std::vector<std::string> copies(texts_.size());
+  std::vector<std::size_t> bytes(texts_.size(), 0);
+  for (const FrameRecord& record : frames_) {
+    if (record.kind != FrameKind::absent) bytes[record.block] += record.end - record.begin;
+  }
+  for (std::size_t b = 0; b < texts_.size(); ++b) {
+    if (texts_[b].owner) copies[b].reserve(bytes[b]);  // an upper bound: escapes shrink
+  }
+  std::string scratch;
+  for (FrameRecord& record : frames_) {
+    if (record.kind == FrameKind::absent || !texts_[record.block].owner) continue;
+    std::string& copy = copies[record.block];
+    const std::string_view mask = mask_text(record, scratch);
+    record.begin = copy.size();
+    copy.append(mask);
+    record.end = copy.size();
+    record.escaped = false;
+  }
+  for (std::size_t b = 0; b < texts_.size(); ++b) {
+    if (texts_[b].owner) texts_[b] = TextBlock{std::move(copies[b]), {}, nullptr};
+  }
+}
+
+std::string_view InstanceStore::mask_text(const FrameRecord& record, std::string& scratch) const {
+  const std::string_view raw = text(record);
+  if (!record.escaped) return raw;
+  // The reader borrows only strings whose every escape is a doubled backslash.
+  scratch.clear();
+  std::size_t from = 0;
+  while (from < raw.size()) {
+    const void* hit = std::memchr(raw.data() + from, '\\', raw.size() - from);
+    const std::size_t at =
+        hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - raw.data()) : raw.size();
+    scratch.append(raw, from, at + 1 - from);  // up to the first of the two backslashes
+    from = at + 2;
+  }
+  return scratch;
 }
 
 void InstanceStore::set_given_box(std::size_t frame, const Box& box) {
@@ -132,13 +193,15 @@ void InstanceStore::set_avg_area(double avg_area) {
 }
 
 RleView InstanceStore::view(const FrameRecord& record, Counts& scratch) const {
-  decode_compressed(text(record), record.height, record.width, scratch);
+  std::string unescaped;
+  decode_compressed(mask_text(record, unescaped), record.height, record.width, scratch);
   return RleView{record.height, record.width, scratch.data(), scratch.size()};
 }
 
 void InstanceStore::finalize(unsigned threads, std::size_t first_position) {
   parallel_for(size(), threads, [&](std::size_t instance) {
     std::vector<double> nonzero_areas;
+    std::string unescaped;
     const std::uint64_t first = frame_offsets_[instance];
     const std::uint64_t last = frame_offsets_[instance + 1];
     for (std::uint64_t i = first; i < last; ++i) {
@@ -147,7 +210,7 @@ void InstanceStore::finalize(unsigned threads, std::size_t first_position) {
       if (!record.summarized) {
         try {
           // One pass over the string: validation and area, no runs stored.
-          record.area = compressed_area(text(record), record.height, record.width);
+          record.area = compressed_area(mask_text(record, unescaped), record.height, record.width);
           record.summarized = true;
         } catch (const RleError& error) {
           throw RleError(label_ + " " + std::to_string(first_position + instance) + " (id " +

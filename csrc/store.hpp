@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@ struct FrameRecord {
   bool box_present = false;  ///< `box` is known: given, or computed from the mask
   bool box_given = false;    ///< the box came from the file, not from the mask
   bool summarized = false;   ///< `area` is known (at once for masks given as runs)
+  bool escaped = false;      ///< borrowed JSON text: each backslash of the mask is written twice
   std::uint64_t area = 0;    ///< mask area, filled when added as runs or by finalize()
   Box box;                   ///< given box, or the mask's box after compute_boxes()
 };
@@ -47,7 +49,17 @@ class InstanceStore {
   void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
   /// Room for `bytes` of compressed masks, so the text never moves while growing
   /// (untouched capacity costs no resident memory).
-  void reserve_text(std::size_t bytes) { texts_.back().reserve(bytes); }
+  void reserve_text(std::size_t bytes) { texts_[open_block_].owned.reserve(bytes); }
+  /// Makes `text`, kept valid by `owner`, the block that borrowed frames point into:
+  /// masks read straight from a mapped input, without a copy.
+  void borrow_text(std::string_view text, std::shared_ptr<const void> owner);
+  /// Records a mask frame whose compressed RLE is `text[begin, end)` of the borrowed
+  /// block, `escaped` when it is a JSON string's body whose backslashes are doubled.
+  void add_borrowed_frame(std::size_t begin, std::size_t end, bool escaped, std::uint32_t height,
+                          std::uint32_t width);
+  /// Copies every borrowed mask into text of the store's own and lets go of the
+  /// owners, so that the store no longer depends on its inputs.
+  void own_text();
   /// Stores decoded runs (uncompressed RLE, polygons) compressed: a quarter of
   /// the memory, and one representation for every later stage.
   void add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
@@ -96,11 +108,25 @@ class InstanceStore {
   const std::vector<double>& avg_areas() const { return avg_areas_; }
   const std::vector<std::uint64_t>& frame_offsets() const { return frame_offsets_; }
   const std::vector<FrameRecord>& frames() const { return frames_; }
-  std::string_view text(const FrameRecord& record) const {
-    return std::string_view(texts_[record.block]).substr(record.begin, record.end - record.begin);
-  }
+  /// The compressed RLE of a present frame; a borrowed escaped mask is unescaped
+  /// into `scratch`, which the view then points into.
+  std::string_view mask_text(const FrameRecord& record, std::string& scratch) const;
 
  private:
+  /// Compressed masks: text of the store's own, or borrowed from an input that
+  /// `owner` keeps alive.
+  struct TextBlock {
+    std::string owned;
+    std::string_view borrowed;
+    std::shared_ptr<const void> owner;
+
+    std::string_view view() const { return owner ? borrowed : std::string_view(owned); }
+  };
+
+  std::string_view text(const FrameRecord& record) const {
+    return texts_[record.block].view().substr(record.begin, record.end - record.begin);
+  }
+
   /// Records a mask frame whose text is the last `length` bytes of the open block.
   void add_text_frame(std::size_t length, std::uint32_t height, std::uint32_t width);
 
@@ -109,8 +135,9 @@ class InstanceStore {
   std::vector<std::uint8_t> avg_area_given_;
   std::vector<std::uint64_t> frame_offsets_{0};
   std::vector<FrameRecord> frames_;
-  std::vector<std::string> texts_ =
-      std::vector<std::string>(1);  ///< compressed masks; frames add to the last block
+  std::vector<TextBlock> texts_ = std::vector<TextBlock>(1);
+  std::uint32_t open_block_ = 0;      ///< the owned block that added masks are copied into
+  std::uint32_t borrowed_block_ = 0;  ///< the block that borrowed frames point into
   std::string label_ = "annotation";
   std::once_flag boxes_computed_;
 };

@@ -67,6 +67,21 @@ struct Place {
   throw InputError(place.str() + ": " + what);
 }
 
+/// A result of the shape nearly every results file has, {"video_id", "category_id",
+/// "score", "segmentations": [null, or {"size", "counts": a string}, ...]}, as a
+/// fast reader finds it: masks are left where they are in the input text.
+struct PlainResult {
+  struct Frame {
+    bool present = false;
+    bool escaped = false;  ///< the text is a JSON string's body whose backslashes are doubled
+    std::int64_t height = 0, width = 0;
+    std::size_t begin = 0, end = 0;  ///< the mask's compressed RLE in the input text
+  };
+  std::int64_t video_id = 0, category_id = 0;
+  double score = 0.0;
+  std::vector<Frame> frames;
+};
+
 /// `Json` adapts one document representation: a Node type and static functions
 /// present, is_object, is_array, get, size, each, truthy, as_int, as_number,
 /// as_text, type_name and int_array (all elements as integers, false if one is
@@ -155,6 +170,36 @@ class StoreBuilder {
     if (has_boxes) add_boxes(boxes, frames, index);
   }
 
+  /// Adds a result read by a fast reader, its masks borrowed from the store's
+  /// borrowed block; returns false, having added nothing, where add() would reject
+  /// it, so that the caller can go through add() for the message.
+  bool add_plain(const PlainResult& result, std::size_t index) {
+    const auto video = videos_.find(result.video_id);
+    if (!results_ || video == videos_.end()) return false;
+    const VideoInfo& info = video->second;
+    if (strict_ && !(std::isfinite(result.score) && result.score >= 0.0)) return false;
+    const std::size_t frames = result.frames.size();
+    if (frames > static_cast<std::size_t>(kMaxFrames)) return false;
+    if (strict_ && info.length >= 0 && static_cast<std::int64_t>(frames) != info.length) return false;
+    for (const PlainResult::Frame& frame : result.frames) {
+      if (!frame.present) continue;
+      if (!side_in_range(frame.height) || !side_in_range(frame.width)) return false;
+      if (strict_ && (frame.height != info.height || frame.width != info.width)) return false;
+    }
+    store_->begin_instance(first_result_id_ + static_cast<std::int64_t>(index), result.video_id,
+                           result.category_id, result.score, 0.0);
+    for (const PlainResult::Frame& frame : result.frames) {
+      if (frame.present) {
+        store_->add_borrowed_frame(frame.begin, frame.end, frame.escaped,
+                                   static_cast<std::uint32_t>(frame.height),
+                                   static_cast<std::uint32_t>(frame.width));
+      } else {
+        store_->add_absent_frame();
+      }
+    }
+    return true;
+  }
+
   InstanceStore& store() { return *store_; }
 
   /// Decodes and checks every mask (GIL-free work), and hands the store over;
@@ -197,6 +242,15 @@ class StoreBuilder {
     std::ostringstream out;
     out << value;
     return out.str();
+  }
+
+  static bool side_in_range(std::int64_t value) {
+    try {
+      check_size(value, value);
+    } catch (const RleError&) {
+      return false;
+    }
+    return true;
   }
 
   static std::uint32_t checked_side(std::int64_t value, const Place& place) {

@@ -209,6 +209,7 @@ def build_results(
     lengths: npt.ArrayLike,
     strict: bool = False,
     threads: int = 0,
+    borrow: bool = False,
 ) -> tuple[InstanceStore, list[int]]: ...
 
 class RleError(ValueError):

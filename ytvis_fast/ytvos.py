@@ -372,7 +372,9 @@ class YTVOS:
             table = videos._video_table()
             if self._split is not None:
                 split, self._split = self._split, None
-                store, starts = _core.build_results(split, *table, strict, threads)
+                # Only evaluate() walks early, and its stores die with the call: they
+                # may read their masks from the mapped files rather than copy them.
+                store, starts = _core.build_results(split, *table, strict, threads, borrow=True)
                 if self._input_paths is not None:
                     self._file_starts = starts
             elif self._input_path is not None:

@@ -136,15 +136,18 @@ void register_ingest(py::module_& m) {
   m.def(
       "build_results",
       [](SplitResults& split, std::vector<std::int64_t> video_ids, std::vector<std::int64_t> heights,
-         std::vector<std::int64_t> widths, std::vector<std::int64_t> lengths, bool strict, int threads) {
+         std::vector<std::int64_t> widths, std::vector<std::int64_t> lengths, bool strict, int threads,
+         bool borrow) {
         const std::vector<VideoInfo> videos = video_table(video_ids, heights, widths, lengths);
         py::gil_scoped_release release;
-        return split.build(videos, strict, resolve_threads(threads));
+        return split.build(videos, strict, resolve_threads(threads), borrow);
       },
       py::arg("split"), py::arg("video_ids"), py::arg("heights"), py::arg("widths"), py::arg("lengths"),
-      py::arg("strict") = false, py::arg("threads") = 0,
+      py::arg("strict") = false, py::arg("threads") = 0, py::arg("borrow") = false,
       "Parses split results files into one store against the videos' table; returns the store and the "
-      "position of each file's first result. The split is empty afterwards.");
+      "position of each file's first result. The split is empty afterwards. With `borrow`, the store "
+      "reads its masks from the files, kept mapped while it lives, instead of copying them: only for a "
+      "store that does not outlive the files' contents.");
 
   m.def(
       "read_results_files",

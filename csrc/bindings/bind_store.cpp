@@ -176,7 +176,8 @@ void register_store(py::module_& m) {
             size.append(r.height);
             size.append(r.width);
             rle["size"] = size;
-            rle["counts"] = py::str(std::string(s.text(r)));
+            std::string unescaped;
+            rle["counts"] = py::str(std::string(s.mask_text(r, unescaped)));
             return std::move(rle);
           },
           py::arg("instance"), py::arg("frame"),

@@ -1,0 +1,252 @@
+"""The fast reader of results files (PlainResultReader in json_ingest.cpp): results
+of the usual shape are read with simdjson's On-Demand API and their masks
+borrowed from the input; anything else goes through the general reader. Whatever
+path an element takes, the store is the one the Python walk of `json.loads`
+builds, and errors are those of the general reader."""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from synth import make_dataset
+
+from ytvis_fast import _core
+
+COLUMNS = (
+    "ids",
+    "video_ids",
+    "category_ids",
+    "scores",
+    "iscrowd",
+    "avg_areas",
+    "frame_offsets",
+    "frame_areas",
+    "frame_present",
+)
+
+
+def _table(gt: dict[str, Any]) -> tuple[np.ndarray, ...]:
+    videos = gt["videos"]
+    return tuple(
+        np.array([v[key] for v in videos], dtype=np.int64)
+        for key in ("id", "height", "width", "length")
+    )
+
+
+def _assert_same_store(native: Any, walked: Any) -> None:
+    for column in COLUMNS:
+        assert np.array_equal(getattr(native, column), getattr(walked, column)), column
+    offsets = walked.frame_offsets
+    for instance in range(len(walked)):
+        for frame in range(int(offsets[instance + 1] - offsets[instance])):
+            assert native.frame_rle(instance, frame) == walked.frame_rle(instance, frame)
+
+
+def _stores_from_text(path: Path, text: str, table: tuple[np.ndarray, ...], strict: bool) -> list:
+    """The store of `text` read natively (owned, and borrowed as evaluate() reads
+    it) and walked in Python from json.loads."""
+    path.write_text(text)
+    owned = _core.read_results(path, *table, strict=strict)
+    split = _core.split_results([path])
+    borrowed, starts = _core.build_results(split, *table, strict=strict, borrow=True)
+    assert starts == [0]
+    walked = _core.build_store(json.loads(text), *table, results=True, strict=strict)
+    return [owned, borrowed, walked]
+
+
+def _escape_some(counts: str, rng: np.random.Generator) -> str:
+    """The JSON body of `counts` with some characters written as \\u escapes."""
+    out = []
+    for ch in counts:
+        if rng.random() < 0.2:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(json.dumps(ch)[1:-1])
+    return "".join(out)
+
+
+def _element_text(result: dict[str, Any], variant: str, rng: np.random.Generator) -> str:
+    """One result written in one of the shapes a results file may use."""
+    result = dict(result)
+    if variant == "extra field":
+        result["id"] = 7
+    elif variant == "rle extra field":
+        result["segmentations"] = [
+            dict(seg, extra=[1, 2]) if seg else seg for seg in result["segmentations"]
+        ]
+    elif variant == "falsy frames":
+        falsy = [None, {}, [], False, 0, ""]
+        result["segmentations"] = [
+            seg if seg and rng.random() < 0.5 else falsy[int(rng.integers(len(falsy)))]
+            for seg in result["segmentations"]
+        ]
+    elif variant == "integer score":
+        result["score"] = int(rng.integers(0, 3))
+    elif variant == "uncompressed":
+        result["segmentations"] = [
+            {"size": seg["size"], "counts": _core.rle_counts(seg["counts"], *seg["size"]).tolist()}
+            if seg
+            else None
+            for seg in result["segmentations"]
+        ]
+    elif variant == "spaced":
+        return json.dumps(result, indent=2).replace('",', '" ,').replace('"}', '" \n}')
+    if variant == "unicode escapes":
+        parts = []
+        for seg in result["segmentations"]:
+            if seg:
+                body = _escape_some(seg["counts"], rng)
+                size = json.dumps(seg["size"])
+                parts.append(f'{{"size": {size}, "counts": "{body}"}}')
+            else:
+                parts.append("null")
+        rest = {k: v for k, v in result.items() if k != "segmentations"}
+        return json.dumps(rest)[:-1] + ', "segmentations": [' + ", ".join(parts) + "]}"
+    return json.dumps(result)
+
+
+VARIANTS = [
+    "plain",
+    "extra field",
+    "rle extra field",
+    "falsy frames",
+    "integer score",
+    "uncompressed",
+    "spaced",
+    "unicode escapes",
+]
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("strict", [False, True])
+def test_every_shape_gives_the_walked_store(tmp_path: Path, variant: str, strict: bool) -> None:
+    gt, results = make_dataset(61, n_videos=5, max_frames=6)
+    rng = np.random.default_rng(0)
+    text = "[" + ",".join(_element_text(r, variant, rng) for r in results) + "]"
+    owned, borrowed, walked = _stores_from_text(tmp_path / "res.json", text, _table(gt), strict)
+    _assert_same_store(owned, walked)
+    _assert_same_store(borrowed, walked)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**16), variants=st.lists(st.sampled_from(VARIANTS), min_size=1))
+def test_mixed_shapes_in_one_file(tmp_path: Path, seed: int, variants: list[str]) -> None:
+    gt, results = make_dataset(seed, n_videos=3, max_frames=5, predictions_per_video=4)
+    rng = np.random.default_rng(seed)
+    pieces = [_element_text(r, variants[i % len(variants)], rng) for i, r in enumerate(results)]
+    text = "[" + ",".join(pieces) + "]"
+    owned, borrowed, walked = _stores_from_text(tmp_path / "res.json", text, _table(gt), False)
+    _assert_same_store(owned, walked)
+    _assert_same_store(borrowed, walked)
+
+
+def test_doubled_backslashes_are_read_in_place(tmp_path: Path) -> None:
+    # Real masks: most strings hold a backslash, which JSON doubles; the reader
+    # borrows them as they are and undoes the doubling where a mask is read.
+    gt = {
+        "videos": [{"id": 1, "height": 720, "width": 1280, "length": 3}],
+        "categories": [{"id": 1}],
+        "annotations": [],
+    }
+    from pycocotools import mask as mask_utils
+
+    rng = np.random.default_rng(3)
+    results = []
+    for k in range(6):
+        counts = []
+        for _ in range(3):
+            mask = np.zeros((720, 1280), dtype=np.uint8, order="F")
+            y, x = rng.integers(0, 600), rng.integers(0, 1100)
+            mask[y : y + 100 + 7 * k, x : x + 150] = 1
+            mask[rng.random((720, 1280)) < 0.001] = 1  # scattered pixels: long values
+            counts.append(mask_utils.encode(mask)["counts"].decode())
+        results.append(
+            {
+                "video_id": 1,
+                "category_id": 1,
+                "score": 0.5,
+                "segmentations": [{"size": [720, 1280], "counts": c} for c in counts],
+            }
+        )
+    assert sum("\\" in seg["counts"] for r in results for seg in r["segmentations"]) > 0
+    text = json.dumps(results)
+    owned, borrowed, walked = _stores_from_text(tmp_path / "res.json", text, _table(gt), True)
+    _assert_same_store(owned, walked)
+    _assert_same_store(borrowed, walked)
+
+
+def test_owned_store_does_not_depend_on_the_file(tmp_path: Path) -> None:
+    gt, results = make_dataset(62, n_videos=3)
+    path = tmp_path / "res.json"
+    path.write_text(json.dumps(results))
+    table = _table(gt)
+    owned = _core.read_results(path, *table)
+    before = [owned.frame_rle(0, f) for f in range(int(owned.frame_offsets[1]))]
+    path.write_text("[]")  # truncated and rewritten: the store kept copies
+    assert [owned.frame_rle(0, f) for f in range(int(owned.frame_offsets[1]))] == before
+
+
+def test_borrowed_store_keeps_its_input(tmp_path: Path) -> None:
+    gt, results = make_dataset(63, n_videos=3)
+    path = tmp_path / "res.json"
+    path.write_text(json.dumps(results))
+    table = _table(gt)
+    split = _core.split_results([path])
+    borrowed, _ = _core.build_results(split, *table, borrow=True)
+    del split
+    gc.collect()
+    walked = _core.build_store(results, *table, results=True, strict=False)
+    _assert_same_store(borrowed, walked)
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        # Invalid JSON where the fast reader would only skip: the general reader
+        # parses the whole element and reports it.
+        '{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [null], "x": tru}',
+        '{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [nul]}',
+        '{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [null],}',
+        '{"video_id": 1, "category_id": 1, "score": 0.5 "segmentations": [null]}',
+        '{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [{"size": [4, 4], '
+        '"counts": "0"} {"size": [4, 4], "counts": "0"}]}',
+    ],
+)
+def test_invalid_json_inside_a_result_is_reported(tmp_path: Path, element: str) -> None:
+    gt, _ = make_dataset(64, n_videos=1)
+    path = tmp_path / "res.json"
+    path.write_text("[" + element + "]")
+    table = _table(gt)
+    with pytest.raises(ValueError, match=re.escape(str(path)) + r": result 0: not valid JSON"):
+        _core.read_results(path, *table)
+    split = _core.split_results([path])
+    with pytest.raises(ValueError, match=re.escape(str(path)) + r": result 0: not valid JSON"):
+        _core.build_results(split, *table, borrow=True)
+
+
+def test_bad_masks_are_named_the_same_way(tmp_path: Path) -> None:
+    gt, results = make_dataset(65, n_videos=2)
+    table = _table(gt)
+    bad = next(i for i, r in enumerate(results) if r["segmentations"][0])
+    results[bad]["segmentations"][0]["counts"] += "\\x"  # invalid characters
+    path = tmp_path / "res.json"
+    path.write_text(json.dumps(results))
+    with pytest.raises(ValueError) as from_file:
+        _core.read_results(path, *table)
+    with pytest.raises(ValueError) as borrowed:
+        _core.build_results(_core.split_results([path]), *table, borrow=True)
+    with pytest.raises(ValueError) as walked:
+        _core.build_store(results, *table, results=True, strict=False)
+    assert f"result {bad} (id {bad + 1}" in str(walked.value)
+    assert str(from_file.value).endswith(str(walked.value))
+    assert str(borrowed.value) == str(from_file.value)

@@ -1,5 +1,6 @@
 // Fuzz target: the JSON ingest and the evaluation behind it. The first byte
-// picks ground truth or results, strict or not, one thread or two; the rest is
+// picks ground truth or results, strict or not, one thread or two, masks copied
+// or borrowed from the input (what evaluate() does); the rest is
 // the document. A store that reads without error is then evaluated against
 // itself (segm and bbox IoU, matching, accumulation), so hostile stores (masks
 // of mixed sizes, absent frames, odd ids) go through every native stage.
@@ -52,13 +53,15 @@ void evaluate_against_itself(const ytvis::InstanceStore& store, unsigned threads
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
-  const bool results = data[0] & 1, strict = data[0] & 2;
+  const bool results = data[0] & 1, strict = data[0] & 2, borrow = data[0] & 8;
   const unsigned threads = (data[0] & 4) ? 2 : 1;
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
   const std::vector<ytvis::VideoInfo> videos{{1, 4, 4, 2}, {2, 3, 5, -1}, {3, 0, 0, 1}};
   try {
     std::shared_ptr<ytvis::InstanceStore> store =
-        results ? ytvis::read_results(ytvis::JsonText::from_bytes(bytes), "<fuzz>", videos, strict, threads)
+        results ? ytvis::SplitResults(ytvis::JsonText::from_bytes(bytes), "<fuzz>")
+                      .build(videos, strict, threads, borrow)
+                      .first
                 : ytvis::read_ground_truth(ytvis::JsonText::from_bytes(bytes), "<fuzz>", strict, threads)
                       .annotations;
     if (store->size() == 0) return -1;  // nothing for the evaluation to chew on

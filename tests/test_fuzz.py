@@ -75,7 +75,12 @@ def _ingest_seeds(folder: Path) -> Path:
             },
         ],
     }
-    # First byte: bit 0 results, bit 1 strict, bit 2 two threads (see fuzz_ingest.cpp).
+    plain = [
+        {"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [_rle(mask), None]},
+        {"video_id": 3, "category_id": 2, "score": 0.25, "segmentations": [{}]},
+    ]
+    # First byte: bit 0 results, bit 1 strict, bit 2 two threads, bit 3 masks borrowed
+    # from the input (see fuzz_ingest.cpp).
     documents = {
         "gt": (0, gt),
         "gt_strict": (6, gt_small),
@@ -83,6 +88,8 @@ def _ingest_seeds(folder: Path) -> Path:
         "results": (1, results),
         "results_strict": (7, results_small),
         "box_only": (5, box_only),
+        "results_borrowed": (13, results),
+        "plain_strict_borrowed": (11, plain),
     }
     for name, (flags, document) in documents.items():
         (folder / name).write_bytes(bytes([flags]) + json.dumps(document).encode())

@@ -18,6 +18,29 @@ from test_dropin_exact import assert_identical
 import ytvis_fast
 from ytvis_fast import _core
 
+STORE_COLUMNS = (
+    "ids",
+    "video_ids",
+    "category_ids",
+    "scores",
+    "iscrowd",
+    "avg_areas",
+    "frame_offsets",
+    "frame_areas",
+    "frame_present",
+)
+
+
+def assert_same_store(native: Any, walked: Any) -> None:
+    """Every column, box and mask of two stores agree."""
+    for column in STORE_COLUMNS:
+        assert np.array_equal(getattr(native, column), getattr(walked, column)), column
+    assert np.array_equal(native.frame_boxes, walked.frame_boxes, equal_nan=True)
+    offsets = walked.frame_offsets
+    for instance in range(len(walked)):
+        for frame in range(int(offsets[instance + 1] - offsets[instance])):
+            assert native.frame_rle(instance, frame) == walked.frame_rle(instance, frame)
+
 
 def _write(tmp_path: Path, gt: dict[str, Any], results: Any) -> tuple[Path, Path]:
     gt_path, res_path = tmp_path / "gt.json", tmp_path / "res.json"
@@ -72,19 +95,7 @@ def test_native_and_python_stores_agree(tmp_path: Path) -> None:
     walked_gt = _core.build_store(gt["annotations"], *table, results=False, strict=False)
     walked_res = _core.build_store(results, *table, results=True, strict=False)
     for native, walked in ((native_gt.annotations, walked_gt), (native_res, walked_res)):
-        for column in (
-            "ids",
-            "video_ids",
-            "category_ids",
-            "scores",
-            "iscrowd",
-            "avg_areas",
-            "frame_offsets",
-            "frame_areas",
-            "frame_present",
-        ):
-            assert np.array_equal(getattr(native, column), getattr(walked, column)), column
-        assert np.array_equal(native.frame_boxes, walked.frame_boxes, equal_nan=True)
+        assert_same_store(native, walked)
     assert native_gt.category_ids == [c["id"] for c in gt["categories"]]
     assert native_gt.video_lengths.tolist() == [v["length"] for v in gt["videos"]]
 

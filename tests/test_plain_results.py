@@ -17,20 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synth import make_dataset
+from test_native_ingest import assert_same_store
 
 from ytvis_fast import _core
-
-COLUMNS = (
-    "ids",
-    "video_ids",
-    "category_ids",
-    "scores",
-    "iscrowd",
-    "avg_areas",
-    "frame_offsets",
-    "frame_areas",
-    "frame_present",
-)
 
 
 def _table(gt: dict[str, Any]) -> tuple[np.ndarray, ...]:
@@ -39,15 +28,6 @@ def _table(gt: dict[str, Any]) -> tuple[np.ndarray, ...]:
         np.array([v[key] for v in videos], dtype=np.int64)
         for key in ("id", "height", "width", "length")
     )
-
-
-def _assert_same_store(native: Any, walked: Any) -> None:
-    for column in COLUMNS:
-        assert np.array_equal(getattr(native, column), getattr(walked, column)), column
-    offsets = walked.frame_offsets
-    for instance in range(len(walked)):
-        for frame in range(int(offsets[instance + 1] - offsets[instance])):
-            assert native.frame_rle(instance, frame) == walked.frame_rle(instance, frame)
 
 
 def _stores_from_text(path: Path, text: str, table: tuple[np.ndarray, ...], strict: bool) -> list:
@@ -132,8 +112,8 @@ def test_every_shape_gives_the_walked_store(tmp_path: Path, variant: str, strict
     rng = np.random.default_rng(0)
     text = "[" + ",".join(_element_text(r, variant, rng) for r in results) + "]"
     owned, borrowed, walked = _stores_from_text(tmp_path / "res.json", text, _table(gt), strict)
-    _assert_same_store(owned, walked)
-    _assert_same_store(borrowed, walked)
+    assert_same_store(owned, walked)
+    assert_same_store(borrowed, walked)
 
 
 @settings(
@@ -146,8 +126,8 @@ def test_mixed_shapes_in_one_file(tmp_path: Path, seed: int, variants: list[str]
     pieces = [_element_text(r, variants[i % len(variants)], rng) for i, r in enumerate(results)]
     text = "[" + ",".join(pieces) + "]"
     owned, borrowed, walked = _stores_from_text(tmp_path / "res.json", text, _table(gt), False)
-    _assert_same_store(owned, walked)
-    _assert_same_store(borrowed, walked)
+    assert_same_store(owned, walked)
+    assert_same_store(borrowed, walked)
 
 
 def test_doubled_backslashes_are_read_in_place(tmp_path: Path) -> None:
@@ -181,8 +161,8 @@ def test_doubled_backslashes_are_read_in_place(tmp_path: Path) -> None:
     assert sum("\\" in seg["counts"] for r in results for seg in r["segmentations"]) > 0
     text = json.dumps(results)
     owned, borrowed, walked = _stores_from_text(tmp_path / "res.json", text, _table(gt), True)
-    _assert_same_store(owned, walked)
-    _assert_same_store(borrowed, walked)
+    assert_same_store(owned, walked)
+    assert_same_store(borrowed, walked)
 
 
 def test_owned_store_does_not_depend_on_the_file(tmp_path: Path) -> None:
@@ -206,7 +186,7 @@ def test_borrowed_store_keeps_its_input(tmp_path: Path) -> None:
     del split
     gc.collect()
     walked = _core.build_store(results, *table, results=True, strict=False)
-    _assert_same_store(borrowed, walked)
+    assert_same_store(borrowed, walked)
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,19 @@ double pairwise_sum(const double* values, std::size_t n) {
   return pairwise_sum(values, half) + pairwise_sum(values + half, n - half);
 }
 
+/// Appends the mask written as `escaped`, a JSON string's body whose every escape
+/// is a doubled backslash (the only escape the reader borrows).
+void append_unescaped(std::string_view escaped, std::string& out) {
+  std::size_t from = 0;
+  while (from < escaped.size()) {
+    const void* hit = std::memchr(escaped.data() + from, '\\', escaped.size() - from);
+    const std::size_t at =
+        hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - escaped.data()) : escaped.size();
+    out.append(escaped, from, at + 1 - from);  // up to the first of the two backslashes
+    from = at + 2;
+  }
+}
+
 }  // namespace
 
 double numpy_mean(const std::vector<double>& values) {
@@ -76,11 +89,18 @@ void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height,
 }
 
 void InstanceStore::add_text_frame(std::size_t length, std::uint32_t height, std::uint32_t width) {
+  const std::size_t end = texts_[open_block_].owned.size();
+  add_mask_frame(open_block_, end - length, end, false, height, width);
+}
+
+void InstanceStore::add_mask_frame(std::uint32_t block, std::size_t begin, std::size_t end, bool escaped,
+                                   std::uint32_t height, std::uint32_t width) {
   FrameRecord record;
   record.kind = FrameKind::compressed;
-  record.block = open_block_;
-  record.end = texts_[open_block_].owned.size();
-  record.begin = record.end - length;
+  record.block = block;
+  record.begin = begin;
+  record.end = end;
+  record.escaped = escaped;
   record.height = height;
   record.width = width;
   frames_.push_back(record);
@@ -128,16 +148,7 @@ void InstanceStore::borrow_text(std::string_view text, std::shared_ptr<const voi
 
 void InstanceStore::add_borrowed_frame(std::size_t begin, std::size_t end, bool escaped, std::uint32_t height,
                                        std::uint32_t width) {
-  FrameRecord record;
-  record.kind = FrameKind::compressed;
-  record.block = borrowed_block_;
-  record.begin = begin;
-  record.end = end;
-  record.escaped = escaped;
-  record.height = height;
-  record.width = width;
-  frames_.push_back(record);
-  ++frame_offsets_.back();
+  add_mask_frame(borrowed_block_, begin, end, escaped, height, width);
 }
 
 void InstanceStore::own_text() {
@@ -149,13 +160,16 @@ void InstanceStore::own_text() {
   for (std::size_t b = 0; b < texts_.size(); ++b) {
     if (texts_[b].owner) copies[b].reserve(bytes[b]);  // an upper bound: escapes shrink
   }
-  std::string scratch;
   for (FrameRecord& record : frames_) {
     if (record.kind == FrameKind::absent || !texts_[record.block].owner) continue;
     std::string& copy = copies[record.block];
-    const std::string_view mask = mask_text(record, scratch);
-    record.begin = copy.size();
-    copy.append(mask);
+    const std::size_t begin = copy.size();
+    if (record.escaped) {
+      append_unescaped(text(record), copy);
+    } else {
+      copy.append(text(record));
+    }
+    record.begin = begin;
     record.end = copy.size();
     record.escaped = false;
   }
@@ -167,16 +181,8 @@ void InstanceStore::own_text() {
 std::string_view InstanceStore::mask_text(const FrameRecord& record, std::string& scratch) const {
   const std::string_view raw = text(record);
   if (!record.escaped) return raw;
-  // The reader borrows only strings whose every escape is a doubled backslash.
   scratch.clear();
-  std::size_t from = 0;
-  while (from < raw.size()) {
-    const void* hit = std::memchr(raw.data() + from, '\\', raw.size() - from);
-    const std::size_t at =
-        hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - raw.data()) : raw.size();
-    scratch.append(raw, from, at + 1 - from);  // up to the first of the two backslashes
-    from = at + 2;
-  }
+  append_unescaped(raw, scratch);
   return scratch;
 }
 

@@ -129,6 +129,8 @@ class InstanceStore {
 
   /// Records a mask frame whose text is the last `length` bytes of the open block.
   void add_text_frame(std::size_t length, std::uint32_t height, std::uint32_t width);
+  void add_mask_frame(std::uint32_t block, std::size_t begin, std::size_t end, bool escaped,
+                      std::uint32_t height, std::uint32_t width);
 
   std::vector<std::int64_t> ids_, video_ids_, category_ids_;
   std::vector<double> scores_, iscrowd_, avg_areas_;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -53,7 +54,6 @@ bool read_counts(ondemand::value value, const JsonText& text, PlainResult::Frame
   }
   if (token.size() < 2 || token.front() != '"' || token.back() != '"') return false;
   const std::string_view body = token.substr(1, token.size() - 2);
-  frame.escaped = false;
   for (std::size_t from = 0; from < body.size();) {
     const void* hit = std::memchr(body.data() + from, '\\', body.size() - from);
     if (!hit) break;
@@ -67,29 +67,36 @@ bool read_counts(ondemand::value value, const JsonText& text, PlainResult::Frame
   return true;
 }
 
+/// Reads the fields of `object` in order with `read_field(key, value)`, which
+/// returns the field's bit, or 0 for a field it does not know or cannot read.
+/// Returns the bits of all fields; nothing on such a field, a repeated key or
+/// invalid JSON.
+template <class ReadField>
+std::optional<unsigned> read_fields(ondemand::object object, ReadField&& read_field) {
+  unsigned seen = 0;
+  for (auto item : object) {
+    ondemand::field field;
+    if (std::move(item).get(field)) return std::nullopt;
+    const unsigned bit = read_field(field.key(), field.value());
+    if (bit == 0 || (seen & bit)) return std::nullopt;
+    seen |= bit;
+  }
+  return seen;
+}
+
 /// {"size": [h, w], "counts": "..."}, or {} (falsy: the frame is absent).
 bool read_rle(ondemand::value value, const JsonText& text, PlainResult::Frame& frame) {
   ondemand::object object;
   if (value.get_object().get(object)) return false;
-  unsigned seen = 0;
-  for (auto item : object) {
-    ondemand::field field;
-    if (std::move(item).get(field)) return false;
-    const ondemand::raw_json_string key = field.key();
-    unsigned bit = 0;
-    bool ok = false;
-    if (key == "size") {
-      bit = 1;
-      ok = read_size(field.value(), frame);
-    } else if (key == "counts") {
-      bit = 2;
-      ok = read_counts(field.value(), text, frame);
-    }
-    if (!ok || (seen & bit)) return false;
-    seen |= bit;
-  }
-  frame.present = seen != 0;
-  return seen == 0 || seen == 3;
+  const std::optional<unsigned> seen =
+      read_fields(object, [&](const ondemand::raw_json_string& key, ondemand::value field) -> unsigned {
+        if (key == "size") return read_size(field, frame) ? 1 : 0;
+        if (key == "counts") return read_counts(field, text, frame) ? 2 : 0;
+        return 0;
+      });
+  if (!seen || (*seen != 0 && *seen != 3)) return false;
+  frame.present = *seen != 0;
+  return true;
 }
 
 bool read_frames(ondemand::value value, const JsonText& text, std::vector<PlainResult::Frame>& frames) {
@@ -125,31 +132,15 @@ bool PlainResultReader::read(std::string_view raw, PlainResult& out) {
   if (parser_->parser.iterate(raw.data(), raw.size(), capacity).get(doc)) return false;
   ondemand::object object;
   if (doc.get_object().get(object)) return false;
-  unsigned seen = 0;
-  for (auto item : object) {
-    ondemand::field field;
-    if (std::move(item).get(field)) return false;
-    const ondemand::raw_json_string key = field.key();
-    ondemand::value value = field.value();
-    unsigned bit = 0;
-    bool ok = false;
-    if (key == "video_id") {
-      bit = 1;
-      ok = !value.get_int64().get(out.video_id);
-    } else if (key == "category_id") {
-      bit = 2;
-      ok = !value.get_int64().get(out.category_id);
-    } else if (key == "score") {
-      bit = 4;
-      ok = read_number(value, out.score);
-    } else if (key == "segmentations") {
-      bit = 8;
-      ok = read_frames(value, text_, out.frames);
-    }
-    if (!ok || (seen & bit)) return false;
-    seen |= bit;
-  }
-  return seen == 15;
+  const std::optional<unsigned> seen =
+      read_fields(object, [&](const ondemand::raw_json_string& key, ondemand::value value) -> unsigned {
+        if (key == "video_id") return value.get_int64().get(out.video_id) ? 0 : 1;
+        if (key == "category_id") return value.get_int64().get(out.category_id) ? 0 : 2;
+        if (key == "score") return read_number(value, out.score) ? 4 : 0;
+        if (key == "segmentations") return read_frames(value, text_, out.frames) ? 8 : 0;
+        return 0;
+      });
+  return seen == 15u;
 }
 
 }  // namespace ytvis

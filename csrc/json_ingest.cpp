@@ -7,7 +7,7 @@
 #include <optional>
 #include <utility>
 
-#include "plain_results.hpp"
+#include "plain_elements.hpp"
 #include "thread_pool.hpp"
 
 namespace ytvis {
@@ -354,9 +354,9 @@ std::vector<std::size_t> chunk_bounds(const std::vector<std::string_view>& eleme
 /// (one small DOM per element), built and summarized by one task into a partial
 /// store; the parts are joined in input order, so the store and the first error
 /// reported are the same whatever the number of threads.
-/// Results of the plain shape are read by PlainResultReader, their masks borrowed
-/// from the input; with `borrow` false each part then copies them, so the store
-/// does not keep the input.
+/// Elements of the usual shape are read by the fast readers (plain_elements.hpp),
+/// the masks of results borrowed from the input; with `borrow` false each part then
+/// copies them, so the store does not keep the input.
 std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
                                      const std::vector<VideoInfo>& videos, bool results, bool strict,
                                      unsigned threads, std::int64_t first_result_id = 1,
@@ -368,18 +368,27 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
     parallel_for(parts.size(), threads, [&](std::size_t c) {
       dom::parser parser;
       StoreBuilder<SimdJson> builder(videos, results, strict, first_result_id);
-      std::optional<PlainResultReader> plain;
+      std::optional<PlainResultReader> plain_results;
+      std::optional<PlainAnnotationReader> plain_annotations;
       PlainResult result;
+      PlainAnnotation annotation;
       if (results) {
-        plain.emplace(splitter.text());
+        plain_results.emplace(splitter.text());
         builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
       } else {
+        plain_annotations.emplace(splitter.text());
         std::size_t bytes = 0;
         for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) bytes += elements[i].size();
         builder.store().reserve_text(bytes);
       }
+      const std::string_view text = splitter.text().view();
       for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
-        if (plain && plain->read(elements[i], result) && builder.add_plain(result, i)) continue;
+        if (plain_results && plain_results->read(elements[i], result) && builder.add_plain(result, i))
+          continue;
+        if (plain_annotations && plain_annotations->read(elements[i], annotation) &&
+            builder.add_plain(annotation, text)) {
+          continue;
+        }
         builder.add(splitter.parse(parser, elements[i], label + std::to_string(i)), i);
       }
       parts[c] = builder.finish(1, bounds[c]);

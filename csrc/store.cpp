@@ -72,19 +72,26 @@ void InstanceStore::add_absent_frame() {
   ++frame_offsets_.back();
 }
 
-void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width) {
-  texts_[open_block_].owned.append(text);
-  add_text_frame(text.size(), height, width);
-}
-
-void InstanceStore::add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width) {
+void InstanceStore::add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width,
+                                         bool escaped) {
   std::string& open = texts_[open_block_].owned;
   const std::size_t before = open.size();
-  append_compressed(counts.data(), counts.size(), open);
+  if (escaped) {
+    append_unescaped(text, open);
+  } else {
+    open.append(text);
+  }
   add_text_frame(open.size() - before, height, width);
+}
+
+void InstanceStore::add_counts_frame(const RleView& mask) {
+  std::string& open = texts_[open_block_].owned;
+  const std::size_t before = open.size();
+  append_compressed(mask.counts, mask.size, open);
+  add_text_frame(open.size() - before, mask.height, mask.width);
   // The runs are at hand and valid: take the area now rather than decode the text again.
   FrameRecord& record = frames_.back();
-  record.area = ytvis::area(RleView{height, width, counts.data(), counts.size()});
+  record.area = ytvis::area(mask);
   record.summarized = true;
 }
 

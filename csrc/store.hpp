@@ -46,7 +46,10 @@ class InstanceStore {
   void begin_instance(std::int64_t id, std::int64_t video_id, std::int64_t category_id, double score,
                       double iscrowd);
   void add_absent_frame();
-  void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width);
+  /// Copies a compressed mask into the store; `escaped`: `text` is a JSON string's
+  /// body whose every backslash is written twice.
+  void add_compressed_frame(std::string_view text, std::uint32_t height, std::uint32_t width,
+                            bool escaped = false);
   /// Room for `bytes` of compressed masks, so the text never moves while growing
   /// (untouched capacity costs no resident memory).
   void reserve_text(std::size_t bytes) { texts_[open_block_].owned.reserve(bytes); }
@@ -62,7 +65,7 @@ class InstanceStore {
   void own_text();
   /// Stores decoded runs (uncompressed RLE, polygons) compressed: a quarter of
   /// the memory, and one representation for every later stage.
-  void add_counts_frame(const Counts& counts, std::uint32_t height, std::uint32_t width);
+  void add_counts_frame(const RleView& mask);
   /// Gives the box of frame `frame` of the current instance (from a `bboxes` field).
   void set_given_box(std::size_t frame, const Box& box);
   /// Mean area of the current instance from the file's `areas` field; without it

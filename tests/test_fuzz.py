@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pycocotools import mask as mask_utils
-from synth import make_dataset
+from synth import _uncompressed, make_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 FUZZ = ROOT / "fuzz"
@@ -75,6 +75,13 @@ def _ingest_seeds(folder: Path) -> Path:
             },
         ],
     }
+    # Ground truth as YouTube-VIS writes it: uncompressed runs, areas and boxes.
+    gt_runs = json.loads(json.dumps(gt_small))
+    for ann in gt_runs["annotations"]:
+        ann["segmentations"] = [
+            _uncompressed(s) if isinstance(s, dict) and isinstance(s["counts"], str) else s
+            for s in ann["segmentations"]
+        ]
     plain = [
         {"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [_rle(mask), None]},
         {"video_id": 3, "category_id": 2, "score": 0.25, "segmentations": [{}]},
@@ -84,6 +91,7 @@ def _ingest_seeds(folder: Path) -> Path:
     documents = {
         "gt": (0, gt),
         "gt_strict": (6, gt_small),
+        "gt_runs_strict": (6, gt_runs),
         "tiny": (0, tiny),
         "results": (1, results),
         "results_strict": (7, results_small),

@@ -350,74 +350,163 @@ std::vector<std::size_t> chunk_bounds(const std::vector<std::string_view>& eleme
   return bounds;
 }
 
-/// Walks the raw annotation texts into a store. Each chunk of elements is parsed
-/// (one small DOM per element), built and summarized by one task into a partial
-/// store; the parts are joined in input order, so the store and the first error
-/// reported are the same whatever the number of threads.
-/// Elements of the usual shape are read by the fast readers (plain_elements.hpp),
-/// the masks of results borrowed from the input; with `borrow` false each part then
-/// copies them, so the store does not keep the input.
-std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
-                                     const std::vector<VideoInfo>& videos, bool results, bool strict,
-                                     unsigned threads, std::int64_t first_result_id = 1,
-                                     bool borrow = false) {
+/// How the elements of one input are read into stores.
+struct ElementRules {
+  const std::vector<VideoInfo>& videos;
+  bool results = false;
+  bool strict = false;
+  std::int64_t first_result_id = 1;  ///< id of the input's first result
+  bool borrow = false;               ///< results' masks stay in the input (else each part copies them)
+};
+
+/// Builds the `count` elements at `elements`, the first being element `first` of
+/// the input, into a partial store. Elements of the usual shape are read by the
+/// fast readers (plain_elements.hpp), the rest parsed one small DOM each.
+/// Thread-safe: reads only the input.
+std::shared_ptr<InstanceStore> build_chunk(const Splitter& splitter, const std::string_view* elements,
+                                           std::size_t count, std::size_t first, const ElementRules& rules) {
+  const std::string label = rules.results ? "result " : "annotation ";
+  dom::parser parser;
+  StoreBuilder<SimdJson> builder(rules.videos, rules.results, rules.strict, rules.first_result_id);
+  std::optional<PlainResultReader> plain_results;
+  std::optional<PlainAnnotationReader> plain_annotations;
+  PlainResult result;
+  PlainAnnotation annotation;
+  if (rules.results) {
+    plain_results.emplace(splitter.text());
+    builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
+  } else {
+    plain_annotations.emplace(splitter.text());
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < count; ++i) bytes += elements[i].size();
+    builder.store().reserve_text(bytes);
+  }
+  const std::string_view text = splitter.text().view();
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::size_t index = first + i;
+    if (plain_results && plain_results->read(elements[i], result) && builder.add_plain(result, index))
+      continue;
+    if (plain_annotations && plain_annotations->read(elements[i], annotation) &&
+        builder.add_plain(annotation, text)) {
+      continue;
+    }
+    builder.add(splitter.parse(parser, elements[i], label + std::to_string(index)), index);
+  }
+  std::shared_ptr<InstanceStore> part = builder.finish(1, first);
+  if (rules.borrow || count == 0) return part;  // a borrowing store reads its masks from the input
+  part->own_text();
+  splitter.text().release(elements[0].data(), elements[count - 1].data() + elements[count - 1].size());
+  return part;
+}
+
+/// The parts' instances, in order, in one store.
+std::shared_ptr<InstanceStore> join(std::vector<std::shared_ptr<InstanceStore>>& parts) {
+  if (parts.size() == 1) return parts.front();
+  auto store = std::make_shared<InstanceStore>();
+  std::size_t instances = 0, frames = 0;
+  for (const auto& part : parts) {
+    instances += part->size();
+    frames += part->frames().size();
+  }
+  store->set_label(parts.front()->label());
+  store->reserve(instances, frames);
+  for (auto& part : parts) {
+    store->append(std::move(*part));
+    part.reset();
+  }
+  return store;
+}
+
+/// Rethrows an InputError with the input's name in front, if not there yet.
+[[noreturn]] void rethrow_naming(const Splitter& splitter, std::exception_ptr error) {
   try {
-    const std::vector<std::size_t> bounds = chunk_bounds(elements, threads);
-    const std::string label = results ? "result " : "annotation ";
-    std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
-    parallel_for(parts.size(), threads, [&](std::size_t c) {
-      dom::parser parser;
-      StoreBuilder<SimdJson> builder(videos, results, strict, first_result_id);
-      std::optional<PlainResultReader> plain_results;
-      std::optional<PlainAnnotationReader> plain_annotations;
-      PlainResult result;
-      PlainAnnotation annotation;
-      if (results) {
-        plain_results.emplace(splitter.text());
-        builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
-      } else {
-        plain_annotations.emplace(splitter.text());
-        std::size_t bytes = 0;
-        for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) bytes += elements[i].size();
-        builder.store().reserve_text(bytes);
-      }
-      const std::string_view text = splitter.text().view();
-      for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
-        if (plain_results && plain_results->read(elements[i], result) && builder.add_plain(result, i))
-          continue;
-        if (plain_annotations && plain_annotations->read(elements[i], annotation) &&
-            builder.add_plain(annotation, text)) {
-          continue;
-        }
-        builder.add(splitter.parse(parser, elements[i], label + std::to_string(i)), i);
-      }
-      parts[c] = builder.finish(1, bounds[c]);
-      if (borrow) return;  // the store reads its masks from the input: keep it all
-      parts[c]->own_text();
-      if (bounds[c + 1] > bounds[c]) {
-        const std::string_view last = elements[bounds[c + 1] - 1];
-        splitter.text().release(elements[bounds[c]].data(), last.data() + last.size());
-      }
-    });
-    if (parts.size() == 1) return parts.front();
-    auto store = std::make_shared<InstanceStore>();
-    std::size_t instances = 0, frames = 0;
-    for (const auto& part : parts) {
-      instances += part->size();
-      frames += part->frames().size();
-    }
-    store->set_label(parts.front()->label());
-    store->reserve(instances, frames);
-    for (auto& part : parts) {
-      store->append(std::move(*part));
-      part.reset();
-    }
-    return store;
-  } catch (const InputError& error) {
-    const std::string message = error.what();
+    std::rethrow_exception(error);
+  } catch (const InputError& input_error) {
+    const std::string message = input_error.what();
     if (message.rfind(splitter.source() + ": ", 0) == 0) throw;
     throw InputError(splitter.source() + ": " + message);
   }
+}
+
+/// Walks the raw element texts into a store. Each chunk of elements is built by
+/// one task into a partial store; the parts are joined in input order, so the
+/// store and the first error reported are the same whatever the number of threads.
+std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
+                                     const ElementRules& rules, unsigned threads) {
+  try {
+    const std::vector<std::size_t> bounds = chunk_bounds(elements, threads);
+    std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
+    parallel_for(parts.size(), threads, [&](std::size_t c) {
+      parts[c] =
+          build_chunk(splitter, elements.data() + bounds[c], bounds[c + 1] - bounds[c], bounds[c], rules);
+    });
+    return join(parts);
+  } catch (const InputError&) {
+    rethrow_naming(splitter, std::current_exception());
+  }
+}
+
+/// Elements found by a walk and handed to a builder while the walk goes on.
+struct StreamedChunk {
+  std::size_t first = 0;  ///< input position of the first element
+  std::vector<std::string_view> elements;
+  std::shared_ptr<InstanceStore> part;
+  std::exception_ptr error;  ///< building failed: kept for after the walk
+};
+
+/// Walks the elements of `array` and builds them as they are found: chunks of
+/// about an eighth of the input per thread go to the other threads while this
+/// one walks on, then it builds what is left. Errors of the walk are thrown; those
+/// of building stay in their chunks, so that the caller can first finish the walk
+/// and report what reading in turn would have found first.
+std::vector<StreamedChunk> walk_and_build(Splitter& splitter, ondemand::value array,
+                                          const ElementRules& rules, unsigned threads) {
+  const std::size_t target = splitter.text().size() / (std::size_t{threads} * 8) + 1;
+  // Every chunk but the last holds at least `target` bytes of the input: the
+  // slots never move while tasks read them.
+  std::vector<StreamedChunk> chunks(splitter.text().size() / target + 2);
+  std::size_t emitted = 0;
+  pipeline(
+      threads,
+      [&](auto&& emit) {
+        std::size_t bytes = 0;
+        splitter.elements(array, [&](std::size_t index, std::string_view raw) {
+          StreamedChunk& chunk = chunks[emitted];
+          if (chunk.elements.empty()) chunk.first = index;
+          chunk.elements.push_back(raw);
+          bytes += raw.size();
+          if (bytes >= target) {
+            ++emitted;
+            bytes = 0;
+            emit();
+          }
+        });
+        if (!chunks[emitted].elements.empty()) {
+          ++emitted;
+          emit();
+        }
+      },
+      [&](std::size_t k) {
+        StreamedChunk& chunk = chunks[k];
+        try {
+          chunk.part =
+              build_chunk(splitter, chunk.elements.data(), chunk.elements.size(), chunk.first, rules);
+        } catch (...) {
+          chunk.error = std::current_exception();
+        }
+      });
+  chunks.resize(emitted);
+  return chunks;
+}
+
+/// The videos of the raw elements; throws InputError naming the place.
+std::vector<VideoInfo> read_videos(Splitter& splitter, const std::vector<std::string_view>& raws) {
+  std::vector<VideoInfo> videos;
+  for (std::size_t i = 0; i < raws.size(); ++i) {
+    const std::string where = splitter.source() + ": video " + std::to_string(i);
+    videos.push_back(read_video(splitter.parse(raws[i], "video " + std::to_string(i)), where));
+  }
+  return videos;
 }
 
 }  // namespace
@@ -434,9 +523,14 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
   }
   ondemand::object root;
   splitter.check(doc.get_object().get(root));
-  // Fields may come in any order: collect the raw elements, then read videos first.
+  // Fields may come in any order (the last of a repeated one counts): collect the
+  // raw elements, then read videos first. When the videos come first, as files
+  // are written, the annotations are built while the walk goes on.
   std::vector<std::string_view> videos, categories, annotations;
   bool has_annotations = false;
+  std::optional<std::vector<VideoInfo>> early_videos;  ///< the videos, when known and valid
+  std::vector<StreamedChunk> streamed;                 ///< the annotations, built during the walk
+  bool use_streamed = false;
   for (auto field : root) {
     std::string_view key;
     splitter.check(field.unescaped_key().get(key));
@@ -448,32 +542,66 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
     } else if (key == "annotations") {
       target = &annotations;
       has_annotations = true;
-    } else {
-      continue;  // unknown fields are skipped
     }
     ondemand::value value;
     splitter.check(field.value().get(value));
+    if (!target) {
+      // Unknown fields are skipped, but only valid JSON is, as json.load would.
+      std::string_view raw;
+      splitter.check(value.raw_json().get(raw));
+      splitter.parse(raw, "'" + std::string(key) + "'");
+      continue;
+    }
     ondemand::json_type type = ondemand::json_type::null;
     splitter.check(value.type().get(type));
     if (type != ondemand::json_type::array) {
       throw InputError(source + ": '" + std::string(key) + "' must be a list, got " + ondemand_type(type));
     }
     target->clear();
+    if (target == &annotations && early_videos && threads > 1) {
+      streamed = walk_and_build(splitter, value, ElementRules{*early_videos, false, strict}, threads);
+      use_streamed = true;
+      continue;
+    }
     splitter.elements(value, [&](std::size_t, std::string_view raw) { target->push_back(raw); });
+    if (target == &videos) {
+      // Videos that do not read here are read again below, where their error
+      // comes in its turn; annotations built with other videos no longer count.
+      use_streamed = false;
+      early_videos.reset();
+      try {
+        early_videos = read_videos(splitter, videos);
+        for (std::size_t i = 0; i < early_videos->size(); ++i) check_video((*early_videos)[i], i);
+      } catch (const InputError&) {
+        early_videos.reset();
+      }
+    }
   }
   splitter.finish_splitting();
   GroundTruthFile gt;
-  for (std::size_t i = 0; i < videos.size(); ++i) {
-    const std::string where = source + ": video " + std::to_string(i);
-    gt.videos.push_back(read_video(splitter.parse(videos[i], "video " + std::to_string(i)), where));
-  }
+  gt.videos = read_videos(splitter, videos);
   for (std::size_t i = 0; i < categories.size(); ++i) {
     const std::string where = source + ": category " + std::to_string(i);
     gt.categories.push_back(
         read_category(splitter.parse(categories[i], "category " + std::to_string(i)), where));
   }
-  gt.annotations = has_annotations ? build(splitter, annotations, gt.videos, false, strict, threads)
-                                   : std::make_shared<InstanceStore>();
+  const ElementRules rules{gt.videos, false, strict};
+  if (use_streamed) {
+    std::vector<std::shared_ptr<InstanceStore>> parts;
+    for (StreamedChunk& chunk : streamed) {
+      if (chunk.error) rethrow_naming(splitter, chunk.error);
+      parts.push_back(std::move(chunk.part));
+    }
+    gt.annotations = parts.empty() ? std::make_shared<InstanceStore>() : join(parts);
+  } else {
+    if (!streamed.empty()) {  // built with videos that a later field replaced: build again
+      for (const StreamedChunk& chunk : streamed) {
+        annotations.insert(annotations.end(), chunk.elements.begin(), chunk.elements.end());
+      }
+    }
+    gt.annotations =
+        has_annotations ? build(splitter, annotations, rules, threads) : std::make_shared<InstanceStore>();
+  }
   return gt;
 }
 
@@ -534,7 +662,8 @@ std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults
     if (!file.splitter) file.walk(JsonText::from_file(file.path));
     starts.push_back(store->size());
     const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
-    auto part = ytvis::build(*file.splitter, file.elements, videos, true, strict, threads, first_id, borrow);
+    auto part = ytvis::build(*file.splitter, file.elements,
+                             ElementRules{videos, true, strict, first_id, borrow}, threads);
     // Each file's mapping goes as soon as its results are in the store.
     file = SplitResultsFile{};
     if (files_.size() == 1) return {part, starts};

@@ -1,9 +1,11 @@
 // A parallel for over indices: an atomic work counter shared by a few threads,
-// the exception of the smallest failing index rethrown after all have joined.
+// the exception of the smallest failing index rethrown after all have joined;
+// and a pipeline, where tasks are taken up as the calling thread finds them.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstddef>
 #include <exception>
 #include <mutex>
@@ -51,6 +53,70 @@ void parallel_for(std::size_t n, unsigned threads, Fn&& fn) {
   std::vector<std::thread> pool;
   pool.reserve(workers - 1);
   for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work);
+  work();
+  for (auto& thread : pool) thread.join();
+  if (error) std::rethrow_exception(error);
+}
+
+/// Runs produce(emit) on the calling thread while up to threads - 1 others call
+/// consume(k) for k = 0, 1, ... as produce announces each task with emit() (what
+/// task k reads must be written before its emit); once produce returns, the
+/// calling thread takes up tasks too. Every emitted task runs exactly once, on
+/// data owned by k, so the outcome does not depend on scheduling. An exception
+/// from produce is rethrown, once the workers have stopped, before any from
+/// consume, of which the smallest task's is rethrown.
+template <class Produce, class Consume>
+void pipeline(unsigned threads, Produce&& produce, Consume&& consume) {
+  std::mutex mutex;
+  std::condition_variable announced;
+  std::size_t ready = 0, next = 0;
+  bool finished = false;
+  std::exception_ptr error;
+  std::size_t error_index = 0;
+  auto work = [&] {
+    for (;;) {
+      std::size_t k = 0;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        announced.wait(lock, [&] { return next < ready || finished; });
+        if (next == ready) return;
+        k = next++;
+      }
+      try {
+        consume(k);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!error || k < error_index) {
+          error_index = k;
+          error = std::current_exception();
+        }
+      }
+    }
+  };
+  const auto finish = [&](bool drop_pending) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      finished = true;
+      if (drop_pending) next = ready;
+    }
+    announced.notify_all();
+  };
+  std::vector<std::thread> pool;
+  try {
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+    produce([&] {
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        ++ready;
+      }
+      announced.notify_one();
+    });
+  } catch (...) {
+    finish(true);
+    for (auto& thread : pool) thread.join();
+    throw;
+  }
+  finish(false);
   work();
   for (auto& thread : pool) thread.join();
   if (error) std::rethrow_exception(error);

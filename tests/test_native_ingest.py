@@ -147,6 +147,13 @@ def test_python_view_is_built_on_demand(tmp_path: Path) -> None:
             '{"videos": [], "annotations": [{"id": 1, "video_id": 1.5}]}',
             r"gt\.json: annotation 0: 'video_id' must be an integer, got float",
         ),
+        # Fields the reader skips must still be JSON, as json.load requires.
+        ('{"info": {"a" 1}, "videos": []}', r"gt\.json: .*not valid JSON at line 1, column 1[45]"),
+        (
+            '{"info": [1, 2 3], "videos": []}',
+            r"gt\.json: .*not valid JSON at line 1, column 1[0-9]",
+        ),
+        ('{"videos": [], "licenses": [tru]}', r"gt\.json: .*not valid JSON at line 1, column"),
     ],
 )
 def test_malformed_ground_truth(tmp_path: Path, text: str, message: str) -> None:

@@ -1,4 +1,4 @@
-"""The fast reader of results files (PlainResultReader in json_ingest.cpp): results
+"""The fast reader of results files (PlainResultReader in plain_elements.cpp): results
 of the usual shape are read with simdjson's On-Demand API and their masks
 borrowed from the input; anything else goes through the general reader. Whatever
 path an element takes, the store is the one the Python walk of `json.loads`

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <atomic>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -202,21 +203,41 @@ class Splitter {
   template <class F>
   void elements(ondemand::value array, F&& f) {
     std::size_t index = 0;
-    for (auto item : array.get_array()) {
-      std::string_view raw;
-      check(item.raw_json().get(raw));
-      f(index++, raw);
-    }
+    for (auto item : array.get_array()) f(index++, raw_element(item));
   }
 
   template <class F>
   void elements(ondemand::array array, F&& f) {
     std::size_t index = 0;
+    for (auto item : array) f(index++, raw_element(item));
+  }
+
+  /// Calls f(index, item) for the elements of an array, in order, while it
+  /// returns true: the raw text of each, or the value itself to read in place.
+  template <class F>
+  void each_element(ondemand::array array, F&& f) {
+    std::size_t index = 0;
     for (auto item : array) {
-      std::string_view raw;
-      check(item.raw_json().get(raw));
-      f(index++, raw);
+      if (!f(index++, item)) return;
     }
+  }
+
+  std::string_view raw_element(simdjson::simdjson_result<ondemand::value> item) {
+    std::string_view raw;
+    check(item.raw_json().get(raw));
+    return raw;
+  }
+
+  /// Throws unless the walk has read the whole document: text after the root
+  /// value is not JSON, as json.load says ("Extra data").
+  void check_end() {
+    if (document_.at_end()) return;
+    std::string where;
+    const char* at = nullptr;
+    if (document_.current_location().get(at) == simdjson::SUCCESS && at >= text_->data()) {
+      where = " at " + location(text_->view(), static_cast<std::size_t>(at - text_->data()));
+    }
+    throw InputError(source_ + ": not valid JSON" + where + ": more after the end of the document");
   }
 
   /// Frees the On-Demand parser's index of the whole document once every element
@@ -329,24 +350,25 @@ std::string ondemand_type(ondemand::json_type type) {
   }
 }
 
-/// Contiguous ranges of elements of roughly equal bytes, about four per thread so
-/// that uneven elements still keep every thread busy.
-std::vector<std::size_t> chunk_bounds(const std::vector<std::string_view>& elements, unsigned threads) {
+/// Contiguous ranges of elements of roughly equal weight (bytes), about four per
+/// thread so that uneven elements still keep every thread busy.
+template <class Weight>
+std::vector<std::size_t> chunk_bounds(std::size_t count, unsigned threads, Weight&& weight) {
   std::vector<std::size_t> bounds{0};
-  if (threads > 1 && elements.size() > 1) {
+  if (threads > 1 && count > 1) {
     std::size_t total = 0;
-    for (const std::string_view raw : elements) total += raw.size();
+    for (std::size_t i = 0; i < count; ++i) total += weight(i);
     const std::size_t target = total / (std::size_t{threads} * 4) + 1;
     std::size_t filled = 0;
-    for (std::size_t i = 0; i + 1 < elements.size(); ++i) {
-      filled += elements[i].size();
+    for (std::size_t i = 0; i + 1 < count; ++i) {
+      filled += weight(i);
       if (filled >= target) {
         bounds.push_back(i + 1);
         filled = 0;
       }
     }
   }
-  bounds.push_back(elements.size());
+  bounds.push_back(count);
   return bounds;
 }
 
@@ -434,7 +456,8 @@ std::shared_ptr<InstanceStore> join(std::vector<std::shared_ptr<InstanceStore>>&
 std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector<std::string_view>& elements,
                                      const ElementRules& rules, unsigned threads) {
   try {
-    const std::vector<std::size_t> bounds = chunk_bounds(elements, threads);
+    const std::vector<std::size_t> bounds =
+        chunk_bounds(elements.size(), threads, [&](std::size_t i) { return elements[i].size(); });
     std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
     parallel_for(parts.size(), threads, [&](std::size_t c) {
       parts[c] =
@@ -444,6 +467,48 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
   } catch (const InputError&) {
     rethrow_naming(splitter, std::current_exception());
   }
+}
+
+/// build() for results all read by the walk itself (read_plain_results): no
+/// element is parsed again. Returns null, having kept nothing, where add_plain()
+/// declines a result or a mask does not decode: the caller then reads the file
+/// the general way, which reports the error as it always has.
+std::shared_ptr<InstanceStore> build_plain(const Splitter& splitter, const std::vector<PlainResult>& results,
+                                           const ElementRules& rules, unsigned threads) {
+  const auto weight = [&](std::size_t i) {
+    std::size_t bytes = 1;
+    for (const PlainResult::Frame& frame : results[i].frames) bytes += frame.end - frame.begin;
+    return bytes;
+  };
+  const std::vector<std::size_t> bounds = chunk_bounds(results.size(), threads, weight);
+  std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
+  std::atomic<bool> declined{false};
+  try {
+    parallel_for(parts.size(), threads, [&](std::size_t c) {
+      StoreBuilder<SimdJson> builder(rules.videos, true, rules.strict, rules.first_result_id);
+      builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
+      for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
+        if (declined.load(std::memory_order_relaxed) || !builder.add_plain(results[i], i)) {
+          declined = true;
+          return;
+        }
+      }
+      std::shared_ptr<InstanceStore> part = builder.finish(1, bounds[c]);
+      if (!rules.borrow) {
+        part->own_text();
+        // Up to where the next chunk starts: those pages are this chunk's alone.
+        const std::size_t end =
+            bounds[c + 1] < results.size() ? results[bounds[c + 1]].begin : splitter.text().size();
+        splitter.text().release(splitter.text().data() + results[bounds[c]].begin,
+                                splitter.text().data() + end);
+      }
+      parts[c] = std::move(part);
+    });
+  } catch (const InputError&) {
+    return nullptr;
+  }
+  if (declined) return nullptr;
+  return parts.empty() ? std::make_shared<InstanceStore>() : join(parts);
 }
 
 /// Elements found by a walk and handed to a builder while the walk goes on.
@@ -577,6 +642,7 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
       }
     }
   }
+  splitter.check_end();
   splitter.finish_splitting();
   GroundTruthFile gt;
   gt.videos = read_videos(splitter, videos);
@@ -605,11 +671,13 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
   return gt;
 }
 
-/// A results file: its path, and once walked its elements (found, not yet parsed).
+/// A results file: its path, and once walked its results, read by the walk when
+/// every one has the usual shape, else its elements (found, not yet parsed).
 struct SplitResultsFile {
   std::string path;
   std::unique_ptr<Splitter> splitter;  ///< null until walked
   std::vector<std::string_view> elements;
+  std::optional<std::vector<PlainResult>> plain;
 
   void walk(JsonText text) {
     splitter = std::make_unique<Splitter>(std::move(text), path);
@@ -620,17 +688,64 @@ struct SplitResultsFile {
     }
     ondemand::array root;
     splitter->check(doc.get_array().get(root));
-    splitter->elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
+    // Files are of one shape from end to end, so the first element decides: of
+    // the usual shape, every element is read where the walk finds it, with no
+    // second pass; else elements are found for the general reader. A later
+    // element of another shape sends the whole file the general way.
+    std::vector<PlainResult> results;
+    bool read_in_place = false, failed = false;
+    splitter->each_element(root, [&](std::size_t index, auto item) {
+      if (index == 0) {
+        const std::string_view raw = splitter->raw_element(item);
+        read_in_place = PlainResultReader(splitter->text()).read(raw, results.emplace_back());
+        if (!read_in_place) elements.push_back(raw);
+        return true;
+      }
+      if (!read_in_place) {
+        elements.push_back(splitter->raw_element(item));
+        return true;
+      }
+      ondemand::value element;
+      failed = item.get(element) || !read_plain_result(element, splitter->text(), results.emplace_back());
+      return !failed;
+    });
+    if (read_in_place && !failed && doc.at_end()) {
+      plain = std::move(results);
+    } else if (read_in_place) {
+      walk_elements(splitter->open());  // a fresh walk: the one that stopped may be unusable
+    } else {
+      splitter->check_end();
+    }
     splitter->finish_splitting();
+  }
+
+  /// Finds the raw elements, as the general reader parses them one by one.
+  void walk_elements(ondemand::document& doc) {
+    ondemand::array root;
+    splitter->check(doc.get_array().get(root));
+    elements.clear();
+    splitter->elements(root, [&](std::size_t, std::string_view raw) { elements.push_back(raw); });
+    splitter->check_end();
+  }
+
+  std::shared_ptr<InstanceStore> build(const ElementRules& rules, unsigned threads) {
+    if (plain) {
+      if (auto store = build_plain(*splitter, *plain, rules, threads)) return store;
+      // A result to report: walk the file again for its elements.
+      plain.reset();
+      walk_elements(splitter->open());
+      splitter->finish_splitting();
+    }
+    return ytvis::build(*splitter, elements, rules, threads);
   }
 };
 
 SplitResults::SplitResults(std::vector<std::string> paths) {
-  for (std::string& path : paths) files_.push_back(SplitResultsFile{std::move(path), nullptr, {}});
+  for (std::string& path : paths) files_.push_back(SplitResultsFile{std::move(path), nullptr, {}, {}});
 }
 
 SplitResults::SplitResults(JsonText text, std::string source) {
-  files_.push_back(SplitResultsFile{std::move(source), nullptr, {}});
+  files_.push_back(SplitResultsFile{std::move(source), nullptr, {}, {}});
   files_.back().walk(std::move(text));
 }
 
@@ -648,6 +763,7 @@ void SplitResults::walk() {
       // and reports the error then, as reading the files in turn would.
       file.splitter.reset();
       file.elements.clear();
+      file.plain.reset();
       return;
     }
   }
@@ -662,8 +778,7 @@ std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults
     if (!file.splitter) file.walk(JsonText::from_file(file.path));
     starts.push_back(store->size());
     const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
-    auto part = ytvis::build(*file.splitter, file.elements,
-                             ElementRules{videos, true, strict, first_id, borrow}, threads);
+    auto part = file.build(ElementRules{videos, true, strict, first_id, borrow}, threads);
     // Each file's mapping goes as soon as its results are in the store.
     file = SplitResultsFile{};
     if (files_.size() == 1) return {part, starts};

@@ -234,6 +234,20 @@ bool read_boxes(ondemand::value value, std::vector<std::pair<std::size_t, Box>>&
   return true;
 }
 
+/// The fields of a result: video_id, category_id, score, segmentations, once each.
+bool read_result(ondemand::object object, const JsonText& text, PlainResult& out) {
+  out.frames.clear();
+  const std::optional<unsigned> seen =
+      read_fields(object, [&](const ondemand::raw_json_string& key, ondemand::value value) -> unsigned {
+        if (key == "video_id") return value.get_int64().get(out.video_id) ? 0 : 1;
+        if (key == "category_id") return value.get_int64().get(out.category_id) ? 0 : 2;
+        if (key == "score") return read_number(value, out.score) ? 4 : 0;
+        if (key == "segmentations") return read_frames(value, text, out.frames) ? 8 : 0;
+        return 0;
+      });
+  return seen == 15u;
+}
+
 }  // namespace
 
 PlainReader::PlainReader(const JsonText& text) : text_(text), parser_(std::make_unique<Parser>()) {}
@@ -241,19 +255,17 @@ PlainReader::PlainReader(const JsonText& text) : text_(text), parser_(std::make_
 PlainReader::~PlainReader() = default;
 
 bool PlainResultReader::read(std::string_view raw, PlainResult& out) {
-  out.frames.clear();
   ondemand::document doc;
   ondemand::object object;
   if (!parser_->open(text_, raw, doc) || doc.get_object().get(object)) return false;
-  const std::optional<unsigned> seen =
-      read_fields(object, [&](const ondemand::raw_json_string& key, ondemand::value value) -> unsigned {
-        if (key == "video_id") return value.get_int64().get(out.video_id) ? 0 : 1;
-        if (key == "category_id") return value.get_int64().get(out.category_id) ? 0 : 2;
-        if (key == "score") return read_number(value, out.score) ? 4 : 0;
-        if (key == "segmentations") return read_frames(value, text_, out.frames) ? 8 : 0;
-        return 0;
-      });
-  return seen == 15u;
+  out.begin = static_cast<std::size_t>(raw.data() - text_.data());
+  return read_result(object, text_, out);
+}
+
+bool read_plain_result(ondemand::value element, const JsonText& text, PlainResult& out) {
+  ondemand::object object;
+  out.begin = static_cast<std::size_t>(element.raw_json_token().data() - text.data());
+  return !element.get_object().get(object) && read_result(object, text, out);
 }
 
 bool PlainAnnotationReader::read(std::string_view raw, PlainAnnotation& out) {

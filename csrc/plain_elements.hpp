@@ -6,8 +6,11 @@
 // reports errors, so what is read and every message stay those of one path.
 #pragma once
 
+#include <simdjson.h>
+
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "json_text.hpp"
 #include "store_builder.hpp"
@@ -51,5 +54,10 @@ class PlainAnnotationReader : public PlainReader {
   /// backslash, counts that do not check, or invalid JSON.
   bool read(std::string_view raw, PlainAnnotation& out);
 };
+
+/// Reads `element`, a value met in a walk of `text`, in place as PlainResultReader
+/// reads a slice: no second pass over its text. Returns false where that reader
+/// would decline, and at invalid JSON, which may leave the walk unusable.
+bool read_plain_result(simdjson::ondemand::value element, const JsonText& text, PlainResult& out);
 
 }  // namespace ytvis

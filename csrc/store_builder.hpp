@@ -78,6 +78,7 @@ struct PlainResult {
     std::int64_t height = 0, width = 0;
     std::size_t begin = 0, end = 0;  ///< the mask's compressed RLE in the input text
   };
+  std::size_t begin = 0;  ///< where the element starts in the input text
   std::int64_t video_id = 0, category_id = 0;
   double score = 0.0;
   std::vector<Frame> frames;

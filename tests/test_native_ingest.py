@@ -154,6 +154,10 @@ def test_python_view_is_built_on_demand(tmp_path: Path) -> None:
             r"gt\.json: .*not valid JSON at line 1, column 1[0-9]",
         ),
         ('{"videos": [], "licenses": [tru]}', r"gt\.json: .*not valid JSON at line 1, column"),
+        (
+            '{"videos": []}}',
+            r"gt\.json: not valid JSON at line 1, column 15: more after the end of the document",
+        ),
     ],
 )
 def test_malformed_ground_truth(tmp_path: Path, text: str, message: str) -> None:
@@ -182,6 +186,15 @@ def test_malformed_ground_truth(tmp_path: Path, text: str, message: str) -> None
             r"RLE 'counts' must be a string or a list of integers, got int",
         ),
         ('[{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [', r"not valid JSON"),
+        # Text after the list, as json.load's "Extra data": read in place or not.
+        (
+            '[{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [null]}]]',
+            r"res\.json: not valid JSON at line 1, column 75: more after the end of the document",
+        ),
+        (
+            '[{"video_id": 1, "category_id": 1, "score": 0.5, "segmentations": [null], "x": 1}] ]',
+            r"res\.json: not valid JSON at line 1, column 84: more after the end of the document",
+        ),
     ],
 )
 def test_malformed_results(tmp_path: Path, text: str, message: str) -> None:

@@ -202,15 +202,19 @@ def test_borrowed_store_keeps_its_input(tmp_path: Path) -> None:
         '"counts": "0"} {"size": [4, 4], "counts": "0"}]}',
     ],
 )
-def test_invalid_json_inside_a_result_is_reported(tmp_path: Path, element: str) -> None:
-    gt, _ = make_dataset(64, n_videos=1)
+@pytest.mark.parametrize("after", [0, 1, 3])
+def test_invalid_json_inside_a_result_is_reported(tmp_path: Path, element: str, after: int) -> None:
+    # First, or after results of the usual shape, which the walk reads in place
+    # until it meets this one.
+    gt, results = make_dataset(64, n_videos=1)
     path = tmp_path / "res.json"
-    path.write_text("[" + element + "]")
+    path.write_text("[" + "".join(json.dumps(r) + ", " for r in results[:after]) + element + "]")
     table = _table(gt)
-    with pytest.raises(ValueError, match=re.escape(str(path)) + r": result 0: not valid JSON"):
+    where = re.escape(str(path)) + rf": result {after}: not valid JSON"
+    with pytest.raises(ValueError, match=where):
         _core.read_results(path, *table)
     split = _core.split_results([path])
-    with pytest.raises(ValueError, match=re.escape(str(path)) + r": result 0: not valid JSON"):
+    with pytest.raises(ValueError, match=where):
         _core.build_results(split, *table, borrow=True)
 
 
@@ -230,3 +234,36 @@ def test_bad_masks_are_named_the_same_way(tmp_path: Path) -> None:
     assert f"result {bad} (id {bad + 1}" in str(walked.value)
     assert str(from_file.value).endswith(str(walked.value))
     assert str(borrowed.value) == str(from_file.value)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"video_id": 99}, "video_id 99 is not a video of the ground truth"),
+        ({"segmentations": [None] * 40}, "'segmentations' has 40"),
+        ({"score": -1.0}, "'score' must be finite and non-negative"),
+        ({"extra": 1, "video_id": 99}, "video_id 99 is not a video of the ground truth"),
+    ],
+)
+def test_results_read_in_place_report_as_the_walk_does(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    # Every result but one has the usual shape: the walk reads them in place, and
+    # the one to report sends the file the general way, which names it.
+    gt, results = make_dataset(66, n_videos=3)
+    table = _table(gt)
+    bad = len(results) // 2
+    results[bad] = dict(results[bad], **change)
+    path = tmp_path / "res.json"
+    path.write_text(json.dumps(results))
+    with pytest.raises(ValueError) as walked:
+        _core.build_store(results, *table, results=True, strict=True)
+    for read in (
+        lambda: _core.read_results(path, *table, strict=True),
+        lambda: _core.build_results(_core.split_results([path]), *table, strict=True, borrow=True),
+    ):
+        with pytest.raises(ValueError) as native:
+            read()
+        assert message in str(native.value)
+        assert str(native.value).endswith(str(walked.value))
+        assert f"result {bad}" in str(native.value)

@@ -1,6 +1,7 @@
 #include "rle.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -163,7 +164,32 @@ void append_compressed(const Count* counts, std::size_t size, std::string& out) 
   const std::size_t begin = out.size();
   out.resize(begin + size * 7);
   char* write = out.data() + begin;
-  for (std::size_t i = 0; i < size; ++i) {
+  std::size_t i = 0;
+  while (i < size) {
+#if defined(YTVIS_RLE_SSE2)
+    // Smooth masks: nearly every delta takes one character ('0' + its five bits).
+    // Four at a time while all four do and the counts are below 2^31, where the
+    // 32-bit differences are exact.
+    if (i >= kFirstDelta && i + 4 <= size) {
+      const __m128i current = _mm_loadu_si128(reinterpret_cast<const __m128i*>(counts + i));
+      const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i*>(counts + i - 2));
+      const __m128i delta = _mm_sub_epi32(current, before);
+      const __m128i outside =
+          _mm_srli_epi32(_mm_add_epi32(delta, _mm_set1_epi32(16)), 5);  // not in [-16, 16)
+      const __m128i large = _mm_or_si128(current, before);              // a count >= 2^31
+      if (_mm_movemask_epi8(_mm_cmpeq_epi32(outside, _mm_setzero_si128())) == 0xffff &&
+          _mm_movemask_ps(_mm_castsi128_ps(large)) == 0) {
+        const __m128i characters =
+            _mm_add_epi32(_mm_and_si128(delta, _mm_set1_epi32(0x1f)), _mm_set1_epi32(48));
+        const __m128i packed = _mm_packus_epi16(_mm_packs_epi32(characters, characters), _mm_setzero_si128());
+        const auto four = static_cast<std::uint32_t>(_mm_cvtsi128_si32(packed));
+        std::memcpy(write, &four, 4);
+        write += 4;
+        i += 4;
+        continue;
+      }
+    }
+#endif
     std::int64_t value = counts[i];
     if (i >= kFirstDelta) value -= counts[i - 2];
     bool more = true;
@@ -174,6 +200,7 @@ void append_compressed(const Count* counts, std::size_t size, std::string& out) 
       if (more) c |= 0x20;
       *write++ = static_cast<char>(c + 48);
     }
+    ++i;
   }
   out.resize(static_cast<std::size_t>(write - out.data()));
 }

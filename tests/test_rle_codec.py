@@ -224,3 +224,33 @@ def test_large_counts_leave_the_vectorized_path_exactly() -> None:
     text = _core.rle_encode_counts(np.array(counts), h, w)
     assert _core.rle_counts(text, h, w).tolist() == counts
     assert _core.rle_area(text, h, w) == sum(counts[1::2])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_encoder_matches_pycocotools_on_smooth_runs(data: st.DataObject) -> None:
+    # Mostly deltas of one character (in [-16, 16)), the encoder's fast path, with
+    # their edges and longer values mixed in.
+    counts = [data.draw(st.integers(0, 40)) for _ in range(2)]
+    for _ in range(data.draw(st.integers(0, 80))):
+        if data.draw(st.integers(0, 9)) == 0:
+            counts.append(data.draw(st.integers(0, 100_000)))
+        else:
+            counts.append(max(0, counts[-2] + data.draw(st.integers(-17, 17))))
+    w = 65536
+    h = sum(counts) // w + 1
+    counts.append(h * w - sum(counts))
+    rle = mask_utils.frPyObjects({"size": [h, w], "counts": counts}, h, w)
+    text = _core.rle_encode_counts(np.array(counts), h, w)
+    assert text == rle["counts"].decode()
+    assert _core.rle_counts(text, h, w).tolist() == counts
+
+
+def test_encoder_fast_path_leaves_counts_past_2_31() -> None:
+    # Differences of 32-bit counts near 2^32 wrap into one character's range
+    # (4294967282 - 2 wraps to -16): such counts are encoded one by one.
+    counts = [0, 2, 0, 4294967282, 0, 1, 0, 11]
+    rle = mask_utils.frPyObjects({"size": [65536, 65536], "counts": counts}, 65536, 65536)
+    text = _core.rle_encode_counts(np.array(counts), 65536, 65536)
+    assert text == rle["counts"].decode()
+    assert _core.rle_counts(text, 65536, 65536).tolist() == counts

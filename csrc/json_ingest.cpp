@@ -469,7 +469,7 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
   }
 }
 
-/// build() for results all read by the walk itself (read_plain_results): no
+/// build() for results all read by the walk itself (read_plain_result): no
 /// element is parsed again. Returns null, having kept nothing, where add_plain()
 /// declines a result or a mask does not decode: the caller then reads the file
 /// the general way, which reports the error as it always has.

@@ -92,6 +92,27 @@ std::optional<unsigned> read_fields(ondemand::object object, ReadField&& read_fi
   return seen;
 }
 
+/// Reads the entries of the list `value` in order with read(index, entry, type);
+/// a null entry is checked to be one before `read` sees it. Returns false where
+/// `read` declines, and on invalid JSON.
+template <class Read>
+bool read_entries(ondemand::value value, Read&& read) {
+  ondemand::array array;
+  if (value.get_array().get(array)) return false;
+  std::size_t index = 0;
+  for (auto item : array) {
+    ondemand::value entry;
+    ondemand::json_type type{};
+    if (item.get(entry) || entry.type().get(type)) return false;
+    if (type == ondemand::json_type::null) {
+      bool is_null = false;
+      if (entry.is_null().get(is_null) || !is_null) return false;
+    }
+    if (!read(index++, entry, type)) return false;
+  }
+  return true;
+}
+
 /// {"size": [h, w], "counts": "..."}, or {} (falsy: the frame is absent).
 bool read_rle(ondemand::value value, const JsonText& text, PlainResult::Frame& frame) {
   ondemand::object object;
@@ -108,21 +129,11 @@ bool read_rle(ondemand::value value, const JsonText& text, PlainResult::Frame& f
 }
 
 bool read_frames(ondemand::value value, const JsonText& text, std::vector<PlainResult::Frame>& frames) {
-  ondemand::array array;
-  if (value.get_array().get(array)) return false;
-  for (auto item : array) {
-    ondemand::value entry;
-    ondemand::json_type type{};
-    if (item.get(entry) || entry.type().get(type)) return false;
+  return read_entries(value, [&](std::size_t, ondemand::value entry, ondemand::json_type type) {
     PlainResult::Frame& frame = frames.emplace_back();
-    if (type == ondemand::json_type::null) {
-      bool is_null = false;
-      if (entry.is_null().get(is_null) || !is_null) return false;
-    } else if (type != ondemand::json_type::object || !read_rle(entry, text, frame)) {
-      return false;
-    }
-  }
-  return true;
+    return type == ondemand::json_type::null ||
+           (type == ondemand::json_type::object && read_rle(entry, text, frame));
+  });
 }
 
 /// Uncompressed counts, appended to `runs` as checked 32-bit runs; `total` is their sum.
@@ -167,71 +178,41 @@ bool read_annotation_rle(ondemand::value value, const JsonText& text, PlainAnnot
 }
 
 bool read_annotation_frames(ondemand::value value, const JsonText& text, PlainAnnotation& ann) {
-  ondemand::array array;
-  if (value.get_array().get(array)) return false;
-  for (auto item : array) {
-    ondemand::value entry;
-    ondemand::json_type type{};
-    if (item.get(entry) || entry.type().get(type)) return false;
+  return read_entries(value, [&](std::size_t, ondemand::value entry, ondemand::json_type type) {
     PlainAnnotation::Frame& frame = ann.frames.emplace_back();
-    if (type == ondemand::json_type::null) {
-      bool is_null = false;
-      if (entry.is_null().get(is_null) || !is_null) return false;
-    } else if (type != ondemand::json_type::object || !read_annotation_rle(entry, text, ann, frame)) {
-      return false;
-    }
-  }
-  return true;
+    return type == ondemand::json_type::null ||
+           (type == ondemand::json_type::object && read_annotation_rle(entry, text, ann, frame));
+  });
 }
 
 /// The truthy entries of `areas` (nulls and zeros are skipped, as the reference does).
 bool read_areas(ondemand::value value, std::vector<double>& kept) {
-  ondemand::array array;
-  if (value.get_array().get(array)) return false;
-  for (auto item : array) {
-    ondemand::value entry;
-    ondemand::json_type type{};
-    if (item.get(entry) || entry.type().get(type)) return false;
-    if (type == ondemand::json_type::null) {
-      bool is_null = false;
-      if (entry.is_null().get(is_null) || !is_null) return false;
-      continue;
-    }
+  return read_entries(value, [&](std::size_t, ondemand::value entry, ondemand::json_type type) {
+    if (type == ondemand::json_type::null) return true;
     double area = 0.0;
     if (!read_number(entry, area)) return false;
     if (area != 0.0) kept.push_back(area);
-  }
-  return true;
+    return true;
+  });
 }
 
 /// The entries of `bboxes` with their frame: null, or [x, y, w, h].
 bool read_boxes(ondemand::value value, std::vector<std::pair<std::size_t, Box>>& boxes) {
-  ondemand::array array;
-  if (value.get_array().get(array)) return false;
-  std::size_t frame = 0;
-  for (auto item : array) {
-    ondemand::value entry;
-    ondemand::json_type type{};
-    if (item.get(entry) || entry.type().get(type)) return false;
-    if (type == ondemand::json_type::null) {
-      bool is_null = false;
-      if (entry.is_null().get(is_null) || !is_null) return false;
-    } else {
-      ondemand::array xywh;
-      if (entry.get_array().get(xywh)) return false;
-      double v[4] = {0, 0, 0, 0};
-      std::size_t n = 0;
-      for (auto coordinate : xywh) {
-        ondemand::value number;
-        if (n == 4 || coordinate.get(number) || !read_number(number, v[n])) return false;
-        ++n;
-      }
-      if (n != 4) return false;
-      boxes.emplace_back(frame, Box{v[0], v[1], v[2], v[3]});
+  return read_entries(value, [&](std::size_t frame, ondemand::value entry, ondemand::json_type type) {
+    if (type == ondemand::json_type::null) return true;
+    ondemand::array xywh;
+    if (entry.get_array().get(xywh)) return false;
+    double v[4] = {0, 0, 0, 0};
+    std::size_t n = 0;
+    for (auto coordinate : xywh) {
+      ondemand::value number;
+      if (n == 4 || coordinate.get(number) || !read_number(number, v[n])) return false;
+      ++n;
     }
-    ++frame;
-  }
-  return true;
+    if (n != 4) return false;
+    boxes.emplace_back(frame, Box{v[0], v[1], v[2], v[3]});
+    return true;
+  });
 }
 
 /// The fields of a result: video_id, category_id, score, segmentations, once each.

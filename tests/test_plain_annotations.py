@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from synth import _uncompressed, make_dataset
 from test_native_ingest import assert_same_store
-from test_plain_results import _escape_some, _table
+from test_plain_results import _table, with_escaped_counts
 
 from ytvis_fast import _core
 
@@ -77,15 +77,7 @@ def _annotation_text(ann: dict[str, Any], variant: str, rng: np.random.Generator
     elif variant == "spaced":
         return json.dumps(ann, indent=2).replace('",', '" ,')
     elif variant == "unicode escapes":
-        parts = []
-        for seg in segs:
-            if _is_rle(seg):
-                body = _escape_some(seg["counts"], rng)
-                parts.append(f'{{"size": {json.dumps(seg["size"])}, "counts": "{body}"}}')
-            else:
-                parts.append(json.dumps(seg))
-        rest = {k: v for k, v in ann.items() if k != "segmentations"}
-        return json.dumps(rest)[:-1] + ', "segmentations": [' + ", ".join(parts) + "]}"
+        return with_escaped_counts(ann, rng)
     return json.dumps(ann)
 
 

@@ -80,17 +80,22 @@ def _element_text(result: dict[str, Any], variant: str, rng: np.random.Generator
     elif variant == "spaced":
         return json.dumps(result, indent=2).replace('",', '" ,').replace('"}', '" \n}')
     if variant == "unicode escapes":
-        parts = []
-        for seg in result["segmentations"]:
-            if seg:
-                body = _escape_some(seg["counts"], rng)
-                size = json.dumps(seg["size"])
-                parts.append(f'{{"size": {size}, "counts": "{body}"}}')
-            else:
-                parts.append("null")
-        rest = {k: v for k, v in result.items() if k != "segmentations"}
-        return json.dumps(rest)[:-1] + ', "segmentations": [' + ", ".join(parts) + "]}"
+        return with_escaped_counts(result, rng)
     return json.dumps(result)
+
+
+def with_escaped_counts(element: dict[str, Any], rng: np.random.Generator) -> str:
+    """The JSON of a result or annotation whose string counts have some characters
+    written as \\u escapes."""
+    parts = []
+    for seg in element["segmentations"]:
+        if isinstance(seg, dict) and isinstance(seg.get("counts"), str):
+            body = _escape_some(seg["counts"], rng)
+            parts.append(f'{{"size": {json.dumps(seg["size"])}, "counts": "{body}"}}')
+        else:
+            parts.append(json.dumps(seg))
+    rest = {k: v for k, v in element.items() if k != "segmentations"}
+    return json.dumps(rest)[:-1] + ', "segmentations": [' + ", ".join(parts) + "]}"
 
 
 VARIANTS = [

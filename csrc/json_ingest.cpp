@@ -412,7 +412,13 @@ std::shared_ptr<InstanceStore> build_chunk(const Splitter& splitter, const std::
         builder.add_plain(annotation, text)) {
       continue;
     }
-    builder.add(splitter.parse(parser, elements[i], label + std::to_string(index)), index);
+    const std::size_t added = builder.store().size();
+    try {
+      builder.add(splitter.parse(parser, elements[i], label + std::to_string(index)), index);
+    } catch (const InputError&) {
+      builder.check_masks(added, first);  // an earlier mask that does not decode comes first
+      throw;
+    }
   }
   std::shared_ptr<InstanceStore> part = builder.finish(1, first);
   if (rules.borrow || count == 0) return part;  // a borrowing store reads its masks from the input

@@ -1,5 +1,6 @@
 #include "store.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -211,8 +212,8 @@ RleView InstanceStore::view(const FrameRecord& record, Counts& scratch) const {
   return RleView{record.height, record.width, scratch.data(), scratch.size()};
 }
 
-void InstanceStore::finalize(unsigned threads, std::size_t first_position) {
-  parallel_for(size(), threads, [&](std::size_t instance) {
+void InstanceStore::finalize(unsigned threads, std::size_t first_position, std::size_t instances) {
+  parallel_for(std::min(instances, size()), threads, [&](std::size_t instance) {
     std::vector<double> nonzero_areas;
     std::string unescaped;
     const std::uint64_t first = frame_offsets_[instance];

@@ -73,10 +73,11 @@ class InstanceStore {
   void set_avg_area(double avg_area);
 
   /// Decodes every compressed frame not yet summarized (validating it), fills
-  /// areas, and averages mask areas where no `areas` field was given. Throws RleError naming the instance's
-  /// position in the input
-  /// (`first_position` for this store's first instance) and the frame.
-  void finalize(unsigned threads, std::size_t first_position = 0);
+  /// areas, and averages mask areas where no `areas` field was given, for the
+  /// first `instances` instances (all by default). Throws RleError naming the
+  /// instance's position in the input (`first_position` for this store's first
+  /// instance) and the frame; with one thread, the first such instance.
+  void finalize(unsigned threads, std::size_t first_position = 0, std::size_t instances = SIZE_MAX);
 
   /// Fills the box of every mask frame without a given box (pycocotools' toBbox).
   /// Only box IoU and the Python view need boxes, so they are computed on first

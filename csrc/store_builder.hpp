@@ -263,6 +263,17 @@ class StoreBuilder {
 
   InstanceStore& store() { return *store_; }
 
+  /// Throws, as finish() would, for the first of the first `instances` instances
+  /// with a mask that does not decode: of two errors in a chunk, the earlier is
+  /// reported, as when they fall in different chunks.
+  void check_masks(std::size_t instances, std::size_t first_position) {
+    try {
+      store_->finalize(1, first_position, instances);
+    } catch (const RleError& error) {
+      throw InputError(error.what());
+    }
+  }
+
   /// Decodes and checks every mask (GIL-free work), and hands the store over;
   /// `first_position` is the input position of the first instance added.
   std::shared_ptr<InstanceStore> finish(unsigned threads, std::size_t first_position = 0) {

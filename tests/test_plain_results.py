@@ -272,3 +272,28 @@ def test_results_read_in_place_report_as_the_walk_does(
         assert message in str(native.value)
         assert str(native.value).endswith(str(walked.value))
         assert f"result {bad}" in str(native.value)
+
+
+@pytest.mark.parametrize("mask_first", [True, False])
+def test_first_bad_result_is_reported_whatever_the_chunks(tmp_path: Path, mask_first: bool) -> None:
+    # A mask that does not decode (found when the chunk's masks are decoded) and a
+    # result the builder rejects at once: the earlier of the two is reported, at
+    # every number of threads, whether or not they fall in one chunk.
+    gt, results = make_dataset(65, n_videos=4, predictions_per_video=20)
+    table = _table(gt)
+    with_masks = [i for i, r in enumerate(results) if r["segmentations"][0]]
+    bad_mask, bad_video = (with_masks[1], len(results) - 1)
+    if not mask_first:
+        bad_mask, bad_video = with_masks[-1], with_masks[0]
+    results[bad_mask]["segmentations"][0]["counts"] += "zz"
+    results[bad_video]["video_id"] = 999
+    path = tmp_path / "res.json"
+    path.write_text(json.dumps(results))
+    first = min(bad_mask, bad_video)
+    messages = set()
+    for threads in (1, 2, 3, 8):
+        with pytest.raises(ValueError) as raised:
+            _core.read_results(path, *table, strict=True, threads=threads)
+        messages.add(str(raised.value))
+    assert len(messages) == 1
+    assert f"result {first}" in messages.pop()

@@ -232,12 +232,8 @@ class Splitter {
   /// value is not JSON, as json.load says ("Extra data").
   void check_end() {
     if (document_.at_end()) return;
-    std::string where;
-    const char* at = nullptr;
-    if (document_.current_location().get(at) == simdjson::SUCCESS && at >= text_->data()) {
-      where = " at " + location(text_->view(), static_cast<std::size_t>(at - text_->data()));
-    }
-    throw InputError(source_ + ": not valid JSON" + where + ": more after the end of the document");
+    throw InputError(source_ + ": not valid JSON" + where_the_walk_is() +
+                     ": more after the end of the document");
   }
 
   /// Frees the On-Demand parser's index of the whole document once every element
@@ -269,12 +265,8 @@ class Splitter {
 
   void check(simdjson::error_code error) {
     if (!error) return;
-    std::string where;
-    const char* at = nullptr;
-    if (opened_ && document_.current_location().get(at) == simdjson::SUCCESS && at >= text_->data()) {
-      where = " at " + location(text_->view(), static_cast<std::size_t>(at - text_->data()));
-    }
-    throw InputError(source_ + ": not valid JSON" + where + ": " + simdjson::error_message(error));
+    throw InputError(source_ + ": not valid JSON" + where_the_walk_is() + ": " +
+                     simdjson::error_message(error));
   }
 
   const std::string& source() const { return source_; }
@@ -283,6 +275,14 @@ class Splitter {
   const std::shared_ptr<const JsonText>& shared_text() const { return text_; }
 
  private:
+  /// " at line L, column C" of the walk's position, or "" where it has none.
+  std::string where_the_walk_is() {
+    const char* at = nullptr;
+    if (!opened_ || document_.current_location().get(at) != simdjson::SUCCESS || at < text_->data())
+      return "";
+    return " at " + location(text_->view(), static_cast<std::size_t>(at - text_->data()));
+  }
+
   std::string source_;
   std::shared_ptr<const JsonText> text_;
   bool opened_ = false;  ///< document_ refers to the text (for error locations)

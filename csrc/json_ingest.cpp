@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <atomic>
 #include <limits>
 #include <memory>
@@ -31,10 +32,13 @@ struct SimdJson {
   static bool is_object(const Node& node) { return node.value.is_object(); }
   static bool is_array(const Node& node) { return node.value.is_array(); }
 
-  static Node get(const Node& object, const char* key) {
-    dom::element found;
-    if (object.value.get_object().at_key(key).get(found) != simdjson::SUCCESS) return Node{};
-    return Node{found, true};
+  /// The last field of that name, as json.load keeps (at_key would give the first).
+  static Node get(const Node& object, std::string_view key) {
+    Node found;
+    for (dom::key_value_pair field : dom::object(object.value)) {
+      if (field.key == key) found = Node{field.value, true};
+    }
+    return found;
   }
 
   static std::size_t size(const Node& array) { return dom::array(array.value).size(); }
@@ -602,6 +606,9 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
   std::optional<std::vector<VideoInfo>> early_videos;  ///< the videos, when known and valid
   std::vector<StreamedChunk> streamed;                 ///< the annotations, built during the walk
   bool use_streamed = false;
+  // The error of each of the three whose last occurrence so far is not a list;
+  // a later field of the same name may still replace it, as in json.load.
+  std::array<std::optional<std::string>, 3> not_a_list;
   for (auto field : root) {
     std::string_view key;
     splitter.check(field.unescaped_key().get(key));
@@ -625,8 +632,11 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
     }
     ondemand::json_type type = ondemand::json_type::null;
     splitter.check(value.type().get(type));
+    std::optional<std::string>& error = not_a_list[target == &videos ? 0 : target == &categories ? 1 : 2];
+    error.reset();
     if (type != ondemand::json_type::array) {
-      throw InputError(source + ": '" + std::string(key) + "' must be a list, got " + ondemand_type(type));
+      error = source + ": '" + std::string(key) + "' must be a list, got " + ondemand_type(type);
+      continue;
     }
     target->clear();
     if (target == &annotations && early_videos && threads > 1) {
@@ -650,6 +660,9 @@ GroundTruthFile read_ground_truth(JsonText text, const std::string& source, bool
   }
   splitter.check_end();
   splitter.finish_splitting();
+  for (const std::optional<std::string>& error : not_a_list) {
+    if (error) throw InputError(*error);
+  }
   GroundTruthFile gt;
   gt.videos = read_videos(splitter, videos);
   for (std::size_t i = 0; i < categories.size(); ++i) {

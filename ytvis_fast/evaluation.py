@@ -15,7 +15,7 @@ from ._io import is_path, path_list
 from ._native import _core
 from .checks import check_categories, check_max_dets, check_subset, check_unique_ids
 from .metrics import compute_extra_metrics, parse_metrics
-from .params import Params
+from .params import Params, sorted_unique
 from .result import STAT_KEYS, EvalResult
 from .ytvos import YTVOS
 from .ytvoseval import YTVOSeval
@@ -185,9 +185,9 @@ def _finish(
     evaluator = _evaluator(gt_api, None, iou_type, threads, max_dets, video_ids, category_ids)
     p = evaluator.params
     # As YTVOSeval.evaluate() normalises them.
-    p.vidIds = [int(v) for v in np.unique(np.asarray(p.vidIds, dtype=np.int64))]
+    p.vidIds = [int(v) for v in sorted_unique(np.asarray(p.vidIds, dtype=np.int64))]
     if p.useCats:
-        p.catIds = [int(c) for c in np.unique(np.asarray(p.catIds, dtype=np.int64))]
+        p.catIds = [int(c) for c in sorted_unique(np.asarray(p.catIds, dtype=np.int64))]
     p.maxDets = sorted(p.maxDets)
     evaluator._native = run(p)
     evaluator._paramsEval = copy.deepcopy(p)

@@ -27,6 +27,7 @@ import numpy as np
 
 from ._native import _core
 from .checks import check_categories
+from .params import sorted_unique
 from .result import EvalResult
 from .ytvos import YTVOS
 
@@ -87,7 +88,7 @@ class VideoEvaluator:
         self._videos: dict[int, tuple[int, int, int]] = {}
         for v, h, w, n in zip(ids.tolist(), heights.tolist(), widths.tolist(), lengths.tolist()):
             self._videos.setdefault(int(v), (int(h), int(w), int(n)))
-        self._category_ids = [int(c) for c in np.unique(np.asarray(self._gt.getCatIds()))]
+        self._category_ids = [int(c) for c in sorted_unique(self._gt.getCatIds())]
         self._category_set = set(self._category_ids)
         self._fingerprint = self._gt_fingerprint(ids, heights, widths, lengths)
         self._chunks: dict[int, list[_Chunk]] = {}

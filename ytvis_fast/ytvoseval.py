@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._native import _core
-from .params import Params
+from .params import Params, sorted_unique
 from .summary import SummarySpec, format_line, summary_specs
 from .ytvos import YTVOS
 
@@ -88,9 +88,9 @@ class YTVOSeval:
             raise ValueError(f"iouType {p.iouType!r} is not supported: use 'segm' or 'bbox'")
         if self.cocoGt is None or self.cocoDt is None:
             raise ValueError("YTVOSeval needs both ground truth and results to evaluate")
-        p.vidIds = list(np.unique(p.vidIds))
+        p.vidIds = list(sorted_unique(p.vidIds))
         if p.useCats:
-            p.catIds = list(np.unique(p.catIds))
+            p.catIds = list(sorted_unique(p.catIds))
         p.maxDets = sorted(p.maxDets)
         self.params = p
 

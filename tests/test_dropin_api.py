@@ -5,8 +5,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import io
-import subprocess
-import sys
 from typing import Any
 
 import numpy as np
@@ -175,21 +173,3 @@ def test_sorted_unique_is_np_unique(values: list[Any]) -> None:
     ours, theirs = sorted_unique(values), np.unique(values)
     assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
     assert np.array_equal(ours, theirs, equal_nan=ours.dtype.kind == "f")
-
-
-def test_evaluation_leaves_numpy_ma_alone(tmp_path: Any) -> None:
-    """np.unique imports numpy.ma on first use (numpy 2.4), 10-20 ms of a fresh
-    process; an evaluation from files does without."""
-    script = (
-        "import sys, numpy\n"
-        "if 'numpy.ma' in sys.modules: sys.exit(3)\n"
-        "import ytvis_fast\n"
-        "from ytvis_fast.cli import _demo_files\n"
-        "ytvis_fast.evaluate(*map(str, _demo_files()))\n"
-        "sys.exit(4 if 'numpy.ma' in sys.modules else 0)\n"
-    )
-    # Run elsewhere than the checkout, whose source folder has no compiled core.
-    code = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=False).returncode
-    if code == 3:
-        pytest.skip("this numpy imports numpy.ma with itself")
-    assert code == 0

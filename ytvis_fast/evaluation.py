@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 import os
 import re
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Union
 
 import numpy as np
@@ -27,6 +27,34 @@ Results = Union[str, "os.PathLike[str]", list, YTVOS]
 
 #: The stages `evaluate()` reports to its `progress` callback, in order.
 STAGES = ("reading ground truth", "reading results", "matching", "accumulating")
+
+
+class _Background:
+    """Runs `function(*args)` on a thread of its own (a thread pool would cost its
+    import, milliseconds of every fresh process)."""
+
+    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+        self._value: Any = None
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                self._value = function(*args)
+            except BaseException as error:  # handed to result()
+                self._error = error
+
+        self._thread = threading.Thread(target=run, name="ytvis_fast-walk", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Any:
+        """What the function returned; raises what it raised."""
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 def evaluate(
@@ -113,8 +141,7 @@ def evaluate(
     # ground truth is read. Errors keep their order: the ground truth's first.
     walk = None
     if not isinstance(results, YTVOS) and (files or is_path(results)):
-        walk = ThreadPoolExecutor(1, thread_name_prefix="ytvis_fast-walk")
-        split = walk.submit(_core.split_results, files or [results])
+        walk = _Background(_core.split_results, files or [results])
     try:
         if isinstance(gt, YTVOS):
             gt_api = gt
@@ -126,12 +153,12 @@ def evaluate(
         check_categories(gt_store, known_categories, gt_api.source, "annotation")
     finally:
         if walk is not None:
-            walk.shutdown(wait=True)
+            walk.wait()
     step(STAGES[1])
     if isinstance(results, YTVOS):
         dt_api = results
     else:
-        walked = split.result() if walk is not None else None
+        walked = walk.result() if walk is not None else None
         dt_api = gt_api._load_results(files or results, walked)
     dt_store = dt_api._native_store(True)
     try:

@@ -17,7 +17,6 @@ split and the order; a video seen by two states is an error.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -425,6 +424,8 @@ class VideoEvaluator:
     # -- helpers -------------------------------------------------------------------------
     def _gt_fingerprint(self, *video_table: np.ndarray) -> str:
         """Identifies the ground truth a state belongs to, cheaply."""
+        import hashlib  # here: its import costs milliseconds of every `import ytvis_fast`
+
         digest = hashlib.sha256()
         store = self._store
         for array in (*video_table, store.ids, store.video_ids, store.category_ids):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import datetime
-import logging
 import time
 from collections import defaultdict
 from typing import Any
@@ -23,8 +22,6 @@ from .summary import SummarySpec, format_line, summary_specs
 from .ytvos import YTVOS
 
 __all__ = ["Params", "YTVISeval", "YTVOSeval"]
-
-logger = logging.getLogger("ytvis_fast")
 
 
 class YTVOSeval:
@@ -122,6 +119,9 @@ class YTVOSeval:
         counts = self._native.zero_union_pairs
         if not counts.any():
             return
+        import logging  # here: its import costs milliseconds of every `import ytvis_fast`
+
+        logger = logging.getLogger("ytvis_fast")
         p = self.params
         cat_ids = p.catIds if p.useCats else [-1]
         keys = [(v, c) for v in p.vidIds for c in cat_ids]

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from pycocotools import mask as mask_utils
 from synth import _uncompressed, make_dataset
+from test_repeated_keys import ALL_DECOYS, dumps
 
 ROOT = Path(__file__).resolve().parents[1]
 FUZZ = ROOT / "fuzz"
@@ -101,6 +102,11 @@ def _ingest_seeds(folder: Path) -> Path:
     }
     for name, (flags, document) in documents.items():
         (folder / name).write_bytes(bytes([flags]) + json.dumps(document).encode())
+    # Repeated keys, a decoy before each real value (see test_repeated_keys.py).
+    with_decoys = {"gt_repeated_keys": (4, gt_runs), "results_repeated_keys": (13, results)}
+    for name, (flags, document) in with_decoys.items():
+        text = dumps(document, ALL_DECOYS, lambda number: number % 2 == 0)
+        (folder / name).write_bytes(bytes([flags]) + text.encode())
     return folder
 
 

@@ -15,11 +15,25 @@ namespace ondemand = simdjson::ondemand;
 
 struct PlainReader::Parser {
   ondemand::parser parser;
+  simdjson::dom::parser validator;  ///< for the values of fields read past
 
   /// Iterates `raw`, an element inside the padded input, in place.
   bool open(const JsonText& text, std::string_view raw, ondemand::document& doc) {
     const auto capacity = static_cast<std::size_t>(text.data() + text.capacity() - raw.data());
     return !parser.iterate(raw.data(), raw.size(), capacity).get(doc);
+  }
+
+  /// Passes over `value` if it is valid JSON, as json.load requires of every
+  /// field, even those the evaluation ignores (the On-Demand walk does not check
+  /// what it skips). Integers, what such fields mostly hold, need no second parse.
+  bool skip_valid(ondemand::value value) {
+    std::int64_t integer = 0;
+    if (!value.get_int64().get(integer)) return true;
+    std::string_view raw;
+    if (value.raw_json().get(raw)) return false;
+    simdjson::dom::element ignored;
+    // The value lies inside the padded input: parsed in place.
+    return !validator.parse(raw.data(), raw.size(), false).get(ignored);
   }
 };
 
@@ -75,10 +89,13 @@ bool read_counts_text(ondemand::value value, const JsonText& text, Frame& frame)
   return true;
 }
 
+/// What read_field() returns for a field read past: one the general reader ignores.
+constexpr unsigned kIgnoredField = 1u << 31;
+
 /// Reads the fields of `object` in order with `read_field(key, value)`, which
-/// returns the field's bit, or 0 for a field it does not know or cannot read.
-/// Returns the bits of all fields; nothing on such a field, a repeated key or
-/// invalid JSON.
+/// returns the field's bit, kIgnoredField, or 0 for a field it does not know or
+/// cannot read. Returns the bits of all fields; nothing on such a field, a
+/// repeated key (but one read past) or invalid JSON.
 template <class ReadField>
 std::optional<unsigned> read_fields(ondemand::object object, ReadField&& read_field) {
   unsigned seen = 0;
@@ -86,6 +103,7 @@ std::optional<unsigned> read_fields(ondemand::object object, ReadField&& read_fi
     ondemand::field field;
     if (std::move(item).get(field)) return std::nullopt;
     const unsigned bit = read_field(field.key(), field.value());
+    if (bit == kIgnoredField) continue;
     if (bit == 0 || (seen & bit)) return std::nullopt;
     seen |= bit;
   }
@@ -259,7 +277,6 @@ bool PlainAnnotationReader::read(std::string_view raw, PlainAnnotation& out) {
   ondemand::document doc;
   ondemand::object object;
   if (!parser_->open(text_, raw, doc) || doc.get_object().get(object)) return false;
-  std::int64_t ignored = 0;
   const std::optional<unsigned> seen =
       read_fields(object, [&](const ondemand::raw_json_string& key, ondemand::value value) -> unsigned {
         if (key == "segmentations") return read_annotation_frames(value, text_, out) ? 1 : 0;
@@ -269,11 +286,13 @@ bool PlainAnnotationReader::read(std::string_view raw, PlainAnnotation& out) {
         if (key == "iscrowd") return read_number(value, out.iscrowd) ? 16 : 0;
         if (key == "areas") return (out.has_areas = read_areas(value, out.areas)) ? 32 : 0;
         if (key == "bboxes") return read_boxes(value, out.boxes) ? 64 : 0;
-        // Fields the general reader skips, as written by YouTube-VIS and OVIS.
-        if (key == "height") return value.get_int64().get(ignored) ? 0 : 128;
-        if (key == "width") return value.get_int64().get(ignored) ? 0 : 256;
-        if (key == "length") return value.get_int64().get(ignored) ? 0 : 512;
-        return 0;
+        // Every other field (height, width and length as YouTube-VIS writes them,
+        // OVIS's occlusion labels, ...) the general reader skips. But a key with
+        // an escape may be one of the above in disguise ("i\u0064"): declined.
+        for (const char* c = key.raw(); *c != '"'; ++c) {
+          if (*c == '\\') return 0;
+        }
+        return parser_->skip_valid(value) ? kIgnoredField : 0;
       });
   constexpr unsigned kRequired = 1 | 2 | 4 | 8;
   return seen && (*seen & kRequired) == kRequired;

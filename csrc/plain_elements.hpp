@@ -47,11 +47,13 @@ class PlainAnnotationReader : public PlainReader {
   using PlainReader::PlainReader;
 
   /// Reads the element `raw`, a slice of the text, into `out`, checking its
-  /// uncompressed counts (each in 32 bits, summing to the mask's size). Returns
-  /// false, for the general reader, on fields other than PlainAnnotation's and
-  /// `height`, `width` and `length` (integers), polygons, falsy frames other than
-  /// null and {}, a repeated key, another type, escapes other than a doubled
-  /// backslash, counts that do not check, or invalid JSON.
+  /// uncompressed counts (each in 32 bits, summing to the mask's size). Fields
+  /// other than PlainAnnotation's (`height`, `width`, `length`, OVIS's
+  /// `occlusion`, ...) are passed over, as the general reader does, once checked
+  /// to be valid JSON. Returns false, for the general reader, on polygons, falsy
+  /// frames other than null and {}, a repeated key among PlainAnnotation's,
+  /// another type, escapes other than a doubled backslash, counts that do not
+  /// check, or invalid JSON.
   bool read(std::string_view raw, PlainAnnotation& out);
 };
 

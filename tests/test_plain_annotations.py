@@ -49,6 +49,23 @@ def _annotation_text(ann: dict[str, Any], variant: str, rng: np.random.Generator
         ann["segmentations"] = [_uncompressed(s) if _is_rle(s) else s for s in segs]
     elif variant == "extra field":
         ann["occlusion"] = [1, 2]
+    elif variant == "ignored fields":
+        # Fields the evaluation ignores, of every kind, read past by the fast reader.
+        labels = ["no_occlusion", "slight_occlusion", "severe_occlusion", None]
+        ann["occlusion"] = [labels[int(rng.integers(4))] for _ in segs]
+        ann["note"] = {"by": 'an "annotator"', "tags": [1, 2.5, True, None, {"k": []}]}
+        ann["height"] = [float(ann["height"]), "720", None, -(2**40)][int(rng.integers(4))]
+        ann["score"] = 0.5
+        text = json.dumps(ann)
+        # A repeated field the evaluation ignores: json.load keeps the last.
+        return text[:-1] + ', "note": "again", "occlusion": null}'
+    elif variant == "escaped keys":
+        # A key written with an escape is the same key to json.load: the last of
+        # "iscrowd" and "iscrow\u0064" counts, and an escaped "areas" is read.
+        text = json.dumps(ann)
+        text = text.replace('"areas"', '"\\u0061reas"')
+        crowd = int(rng.integers(2))
+        return text[:-1] + f', "iscrow\\u0064": {crowd}}}'
     elif variant == "rle extra field":
         ann["segmentations"] = [dict(s, extra=1) if _is_rle(s) else s for s in segs]
     elif variant == "falsy frames":
@@ -85,6 +102,8 @@ VARIANTS = [
     "plain",
     "uncompressed",
     "extra field",
+    "ignored fields",
+    "escaped keys",
     "rle extra field",
     "falsy frames",
     "number kinds",
@@ -170,6 +189,11 @@ def _one_annotation(tmp_path: Path, annotation: str) -> Path:
         # Invalid JSON where the fast reader would stop reading: the general reader
         # parses the whole element and reports it.
         '{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [null], "x": tru}',
+        # ... and inside fields the evaluation ignores, which the fast reader passes over.
+        '{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [null], "x": [01]}',
+        '{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [null], "x": {"a": 1.}}',
+        '{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [null], "x": "\\q"}',
+        '{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [null], "height": -}',
         '{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [nul]}',
         '{"id": 1, "video_id": 1, "category_id": 1, "segmentations": [null],}',
         '{"id": 1, "video_id": 1, "category_id": 1 "segmentations": [null]}',

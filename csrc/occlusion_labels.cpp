@@ -6,6 +6,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "store_builder.hpp"
 
@@ -31,24 +32,34 @@ namespace ondemand = simdjson::ondemand;
   throw InputError(source + ": " + where + ": " + what);
 }
 
-/// One annotation's score from its "occlusion" list: NaN if it is not a list,
-/// an InputError (naming `where` and the frame) on a label of another kind.
-double score_of_labels(ondemand::document& labels_document, const std::string& source,
-                       const std::string& where) {
+/// What reading one occurrence of a field found wrong, to report unless a later
+/// occurrence of the same key replaces it (json.load keeps the last): where, then
+/// what. Errors of the JSON itself are thrown at once.
+using Complaint = std::optional<std::string>;
+
+/// Throws InputError unless `error` is success; a wrong type is the caller's to handle.
+void check(simdjson::error_code error, const std::string& source, const std::string& where) {
+  if (error) fail_at(source, where, simdjson::error_message(error));
+}
+
+/// One annotation's score from its "occlusion" value, read in place: NaN if it is
+/// not a list; a complaint naming the frame on a label of another kind.
+double score_of_labels(ondemand::value value, const std::string& source, const std::string& where,
+                       Complaint& complaint) {
   ondemand::array labels;
-  if (labels_document.get_array().get(labels) != simdjson::SUCCESS) {
+  if (value.get_array().get(labels) != simdjson::SUCCESS) {
     return std::numeric_limits<double>::quiet_NaN();  // not a list: the caller says so
   }
   std::size_t counts[3] = {0, 0, 0}, frame = 0;
   for (auto label : labels) {
     bool is_null = false;
-    if (const auto error = label.is_null().get(is_null)) {
-      fail_at(source, where, simdjson::error_message(error));
-    }
+    check(label.is_null().get(is_null), source, where);
     if (!is_null) {
+      const std::string at = where + ", frame " + std::to_string(frame) + ": ";
       std::string_view name;
       if (label.get_string().get(name) != simdjson::SUCCESS) {
-        fail_at(source, where + ", frame " + std::to_string(frame), "occlusion label is not a string");
+        complaint = at + "occlusion label is not a string";
+        return std::numeric_limits<double>::quiet_NaN();
       }
       if (name == "no_occlusion") {
         ++counts[0];
@@ -57,9 +68,9 @@ double score_of_labels(ondemand::document& labels_document, const std::string& s
       } else if (name == "severe_occlusion") {
         ++counts[2];
       } else {
-        fail_at(source, where + ", frame " + std::to_string(frame),
-                "occlusion label '" + std::string(name) +
-                    "' is not one of no_occlusion, slight_occlusion, severe_occlusion");
+        complaint = at + "occlusion label '" + std::string(name) +
+                    "' is not one of no_occlusion, slight_occlusion, severe_occlusion";
+        return std::numeric_limits<double>::quiet_NaN();
       }
     }
     ++frame;
@@ -67,76 +78,71 @@ double score_of_labels(ondemand::document& labels_document, const std::string& s
   return occlusion_score(counts[0], counts[1], counts[2]);
 }
 
-/// Reads JSON text found inside `text` (the views point into its padded buffer).
-class Reparser {
- public:
-  Reparser(const JsonText& text, std::string source) : text_(text), source_(std::move(source)) {}
-
-  void check(simdjson::error_code error, const std::string& where) const {
-    if (error) fail_at(source_, where, simdjson::error_message(error));
+/// The scores of one "annotations" value, read in place, each annotation's last
+/// "occlusion" counting; the first annotation found wrong ends the list.
+void read_annotations(ondemand::value value, const std::string& source, std::vector<double>& scores,
+                      Complaint& complaint) {
+  ondemand::array annotations;
+  if (const auto error = value.get_array().get(annotations); error == simdjson::INCORRECT_TYPE) {
+    complaint = std::string("annotations: ") + simdjson::error_message(error);
+    return;
+  } else {
+    check(error, source, "annotations");
   }
-
-  ondemand::document iterate(ondemand::parser& parser, std::string_view raw, const std::string& where) const {
-    const std::size_t padded = text_.capacity() - static_cast<std::size_t>(raw.data() - text_.data());
-    ondemand::document document;
-    check(parser.iterate(simdjson::padded_string_view(raw.data(), raw.size(), padded)).get(document), where);
-    return document;
-  }
-
-  /// The raw JSON of the last field named `key`: json.load keeps the last of a
-  /// repeated key, so an earlier one, however it reads, does not count.
-  std::optional<std::string_view> last_field(ondemand::object object, std::string_view key,
-                                             const std::string& where) const {
-    std::optional<std::string_view> found;
-    for (auto field : object) {
-      std::string_view name, raw;
-      check(field.unescaped_key().get(name), where);
-      ondemand::value value;
-      check(field.value().get(value), where);
-      if (name == key) {
-        check(value.raw_json().get(raw), where);
-        found = raw;
-      }
+  for (auto item : annotations) {
+    const std::string where = "annotation " + std::to_string(scores.size());
+    ondemand::object annotation;
+    if (const auto error = item.get_object().get(annotation); error == simdjson::INCORRECT_TYPE) {
+      complaint = where + ": " + simdjson::error_message(error);
+      return;
+    } else {
+      check(error, source, where);
     }
-    return found;
+    double score = std::numeric_limits<double>::quiet_NaN();  // no "occlusion": the caller says so
+    Complaint labels_complaint;
+    for (auto field : annotation) {
+      std::string_view key;
+      check(field.unescaped_key().get(key), source, where);
+      if (key != "occlusion") continue;
+      ondemand::value labels;
+      check(field.value().get(labels), source, where);
+      labels_complaint.reset();
+      score = score_of_labels(labels, source, where, labels_complaint);
+    }
+    if (labels_complaint) {
+      complaint = std::move(labels_complaint);
+      return;
+    }
+    scores.push_back(score);
   }
-
- private:
-  const JsonText& text_;
-  std::string source_;
-};
+}
 
 }  // namespace
 
 std::vector<double> read_occlusion_scores(const JsonText& text, const std::string& source) {
-  const Reparser reparser(text, source);
-  // One parser for the whole text, then for the annotations list alone: its
-  // index is the large allocation, made once. The label lists get their own.
-  ondemand::parser parser, labels_parser;
+  ondemand::parser parser;
+  ondemand::document document;
+  check(parser.iterate(simdjson::padded_string_view(text.data(), text.size(), text.capacity())).get(document),
+        source, "JSON");
   ondemand::object root;
-  const std::string_view whole(text.data(), text.size());
-  std::optional<std::string_view> list_text;
-  {
-    ondemand::document document = reparser.iterate(parser, whole, "JSON");
-    reparser.check(document.get_object().get(root), "top level");
-    list_text = reparser.last_field(root, "annotations", "top level");
-  }
-  if (!list_text) reparser.check(simdjson::NO_SUCH_FIELD, "annotations");
-  ondemand::document list_document = reparser.iterate(parser, *list_text, "annotations");
-  ondemand::array annotations;
-  reparser.check(list_document.get_array().get(annotations), "annotations");
+  check(document.get_object().get(root), source, "top level");
+  // One pass; a repeated "annotations" is read again, and the last counts.
+  bool found = false;
   std::vector<double> scores;
-  for (auto item : annotations) {
-    const std::string where = "annotation " + std::to_string(scores.size());
-    ondemand::object annotation;
-    reparser.check(item.get_object().get(annotation), where);
-    double score = std::numeric_limits<double>::quiet_NaN();  // no "occlusion": the caller says so
-    if (const auto labels_text = reparser.last_field(annotation, "occlusion", where)) {
-      ondemand::document labels = reparser.iterate(labels_parser, *labels_text, where);
-      score = score_of_labels(labels, source, where);
-    }
-    scores.push_back(score);
+  Complaint complaint;
+  for (auto field : root) {
+    std::string_view key;
+    check(field.unescaped_key().get(key), source, "top level");
+    if (key != "annotations") continue;
+    ondemand::value value;
+    check(field.value().get(value), source, "annotations");
+    found = true;
+    scores.clear();
+    complaint.reset();
+    read_annotations(value, source, scores, complaint);
   }
+  if (!found) check(simdjson::NO_SUCH_FIELD, source, "annotations");
+  if (complaint) throw InputError(source + ": " + *complaint);
   return scores;
 }
 

@@ -142,6 +142,10 @@ def evaluate(
     walk = None
     if not isinstance(results, YTVOS) and (files or is_path(results)):
         walk = _Background(_core.split_results, files or [results])
+    # So is reading OVIS's occlusion labels from a ground-truth file.
+    occlusion_read = None
+    if "occlusion" in wanted and not isinstance(gt, YTVOS) and is_path(gt):
+        occlusion_read = _Background(_core.read_occlusion_scores, os.fspath(gt))
     try:
         if isinstance(gt, YTVOS):
             gt_api = gt
@@ -169,7 +173,8 @@ def evaluate(
     step(STAGES[2])
     evaluator.evaluate()
     step(STAGES[3])
-    return _result(evaluator, gt_api, gt_store, dt_store, wanted, length_edges)
+    occlusion_scores = None if occlusion_read is None else occlusion_read.result
+    return _result(evaluator, gt_api, gt_store, dt_store, wanted, length_edges, occlusion_scores)
 
 
 def _evaluator(
@@ -228,10 +233,12 @@ def _result(
     dt_store: Any,
     metrics: Sequence[str] = ("ap",),
     length_edges: Sequence[int] = (16, 32),
+    occlusion_scores: Callable[[], Any] | None = None,
 ) -> EvalResult:
     """Accumulates and summarizes an evaluated YTVOSeval into an EvalResult; the
     stores give the instance counts per category (predictions only where known),
-    `metrics` beyond AP need the evaluator's predictions."""
+    `metrics` beyond AP need the evaluator's predictions; `occlusion_scores`, if
+    given, returns the ground-truth file's occlusion scores, read already."""
     evaluator.accumulate()
     evaluator.summarize()
     p = evaluator.params
@@ -260,7 +267,13 @@ def _result(
         category_names=names,
         gt_counts=_counts(gt_store, evaluated, cat_ids, keep=~crowd),
         dt_counts=[] if dt_store is None else _counts(dt_store, evaluated, cat_ids),
-        **compute_extra_metrics(evaluator, gt_api, metrics, length_edges=length_edges),
+        **compute_extra_metrics(
+            evaluator,
+            gt_api,
+            metrics,
+            length_edges=length_edges,
+            occlusion_scores=occlusion_scores,
+        ),
     )
 
 

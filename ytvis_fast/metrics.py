@@ -7,7 +7,7 @@ evaluation's buckets, IoU matrices and matching where it can.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from .association import association_metrics
@@ -48,13 +48,16 @@ def compute_extra_metrics(
     metrics: Sequence[str],
     *,
     length_edges: Sequence[int] = DEFAULT_LENGTH_EDGES,
+    occlusion_scores: Callable[[], Any] | None = None,
 ) -> dict[str, Any]:
-    """EvalResult fields for the metrics beyond AP, from an evaluated `YTVOSeval`."""
+    """EvalResult fields for the metrics beyond AP, from an evaluated `YTVOSeval`;
+    `occlusion_scores` returns the ground-truth file's raw occlusion scores where
+    they have been read already (see occlusion.file_scores)."""
     out: dict[str, Any] = {}
     if "occlusion" in metrics:
         if gt_api._input_path is not None and gt_api._dataset is None:
             store = evaluator.cocoGt._native_store(evaluator._strict)
-            scores = file_scores(gt_api._input_path, store)
+            scores = file_scores(gt_api._input_path, store, occlusion_scores)
         else:
             annotations = gt_api.dataset.get("annotations", [])
             scores = ground_truth_scores(annotations, gt_api.source)

@@ -16,7 +16,7 @@ greedy matching and the accumulation run again, natively, for the three ranges.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -97,9 +97,10 @@ def ground_truth_scores(annotations: Sequence[dict[str, Any]], source: str = "")
     return out
 
 
-def file_scores(path: str, gt_store: Any) -> np.ndarray:
-    """Occlusion scores of a ground-truth file, read natively (no Python view of the file)."""
-    scores = np.asarray(_core.read_occlusion_scores(path))
+def file_scores(path: str, gt_store: Any, read: Callable[[], Any] | None = None) -> np.ndarray:
+    """Occlusion scores of a ground-truth file, read natively (no Python view of the
+    file), by `read()` where given (a read started earlier, on another thread)."""
+    scores = np.asarray(read() if read is not None else _core.read_occlusion_scores(path))
     if len(scores) != len(gt_store):
         raise ValueError(f"{path}: {len(scores)} annotations, but {len(gt_store)} were loaded")
     missing = np.flatnonzero(np.isnan(scores))

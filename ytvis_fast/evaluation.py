@@ -33,7 +33,7 @@ class _Background:
     """Runs `function(*args)` on a thread of its own (a thread pool would cost its
     import, milliseconds of every fresh process)."""
 
-    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
+    def __init__(self, name: str, function: Callable[..., Any], *args: Any) -> None:
         self._value: Any = None
         self._error: BaseException | None = None
 
@@ -43,7 +43,7 @@ class _Background:
             except BaseException as error:  # handed to result()
                 self._error = error
 
-        self._thread = threading.Thread(target=run, name="ytvis_fast-walk", daemon=True)
+        self._thread = threading.Thread(target=run, name=f"ytvis_fast-{name}", daemon=True)
         self._thread.start()
 
     def wait(self) -> None:
@@ -141,11 +141,7 @@ def evaluate(
     # ground truth is read. Errors keep their order: the ground truth's first.
     walk = None
     if not isinstance(results, YTVOS) and (files or is_path(results)):
-        walk = _Background(_core.split_results, files or [results])
-    # So is reading OVIS's occlusion labels from a ground-truth file.
-    occlusion_read = None
-    if "occlusion" in wanted and not isinstance(gt, YTVOS) and is_path(gt):
-        occlusion_read = _Background(_core.read_occlusion_scores, os.fspath(gt))
+        walk = _Background("walk", _core.split_results, files or [results])
     try:
         if isinstance(gt, YTVOS):
             gt_api = gt
@@ -158,6 +154,12 @@ def evaluate(
     finally:
         if walk is not None:
             walk.wait()
+    # OVIS's occlusion labels of a ground-truth file are read on a thread of their
+    # own while the evaluation goes on; not sooner, so that their reader's index of
+    # the file and the ground truth reader's are never both in memory.
+    occlusion_read = None
+    if "occlusion" in wanted and not isinstance(gt, YTVOS) and is_path(gt):
+        occlusion_read = _Background("occlusion", _core.read_occlusion_scores, os.fspath(gt))
     step(STAGES[1])
     if isinstance(results, YTVOS):
         dt_api = results

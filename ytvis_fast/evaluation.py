@@ -160,23 +160,27 @@ def evaluate(
     occlusion_read = None
     if "occlusion" in wanted and not isinstance(gt, YTVOS) and is_path(gt):
         occlusion_read = _Background("occlusion", _core.read_occlusion_scores, os.fspath(gt))
-    step(STAGES[1])
-    if isinstance(results, YTVOS):
-        dt_api = results
-    else:
-        walked = walk.result() if walk is not None else None
-        dt_api = gt_api._load_results(files or results, walked)
-    dt_store = dt_api._native_store(True)
     try:
-        check_categories(dt_store, known_categories, dt_api.source, "result")
-    except ValueError as error:
-        raise error if files is None else _in_file(error, files, dt_api._file_starts) from None
-    evaluator = _evaluator(gt_api, dt_api, iou_type, threads, max_dets, video_ids, category_ids)
-    step(STAGES[2])
-    evaluator.evaluate()
-    step(STAGES[3])
-    occlusion_scores = None if occlusion_read is None else occlusion_read.result
-    return _result(evaluator, gt_api, gt_store, dt_store, wanted, length_edges, occlusion_scores)
+        step(STAGES[1])
+        if isinstance(results, YTVOS):
+            dt_api = results
+        else:
+            walked = walk.result() if walk is not None else None
+            dt_api = gt_api._load_results(files or results, walked)
+        dt_store = dt_api._native_store(True)
+        try:
+            check_categories(dt_store, known_categories, dt_api.source, "result")
+        except ValueError as error:
+            raise error if files is None else _in_file(error, files, dt_api._file_starts) from None
+        evaluator = _evaluator(gt_api, dt_api, iou_type, threads, max_dets, video_ids, category_ids)
+        step(STAGES[2])
+        evaluator.evaluate()
+        step(STAGES[3])
+        occlusion = None if occlusion_read is None else occlusion_read.result
+        return _result(evaluator, gt_api, gt_store, dt_store, wanted, length_edges, occlusion)
+    finally:
+        if occlusion_read is not None:  # an error above: the read ends before it is raised
+            occlusion_read.wait()
 
 
 def _evaluator(

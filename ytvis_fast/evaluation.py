@@ -158,8 +158,9 @@ def evaluate(
     # own while the evaluation goes on; not sooner, so that their reader's index of
     # the file and the ground truth reader's are never both in memory.
     occlusion_read = None
-    if "occlusion" in wanted and not isinstance(gt, YTVOS) and is_path(gt):
-        occlusion_read = _Background("occlusion", _core.read_occlusion_scores, os.fspath(gt))
+    gt_file = gt_api._file_only()
+    if "occlusion" in wanted and gt_file is not None:
+        occlusion_read = _Background("occlusion", _core.read_occlusion_scores, gt_file)
     try:
         step(STAGES[1])
         if isinstance(results, YTVOS):

@@ -55,9 +55,10 @@ def compute_extra_metrics(
     they have been read already (see occlusion.file_scores)."""
     out: dict[str, Any] = {}
     if "occlusion" in metrics:
-        if gt_api._input_path is not None and gt_api._dataset is None:
+        path = gt_api._file_only()
+        if path is not None:
             store = evaluator.cocoGt._native_store(evaluator._strict)
-            scores = file_scores(gt_api._input_path, store, occlusion_scores)
+            scores = file_scores(path, store, occlusion_scores)
         else:
             annotations = gt_api.dataset.get("annotations", [])
             scores = ground_truth_scores(annotations, gt_api.source)

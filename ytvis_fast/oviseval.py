@@ -50,8 +50,9 @@ class OVISeval(YTVOSeval):
     def _occlusion_scores(self) -> np.ndarray:
         gt = self.cocoGt
         store = gt._native_store(self._strict)
-        if gt._input_path is not None and gt._dataset is None:
-            return file_scores(gt._input_path, store)
+        path = gt._file_only()
+        if path is not None:
+            return file_scores(path, store)
         return ground_truth_scores(gt.dataset.get("annotations", []), gt.source)
 
     def evaluate(self) -> None:

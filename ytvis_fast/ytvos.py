@@ -174,6 +174,11 @@ class YTVOS:
     def dataset(self) -> dict[str, Any]:
         return self._materialize()
 
+    def _file_only(self) -> str | None:
+        """The file this object was read from, while it has no Python view of it
+        (what native readers of the file, such as the occlusion labels', need)."""
+        return self._input_path if self._dataset is None else None
+
     @dataset.setter
     def dataset(self, value: dict[str, Any]) -> None:
         self._dataset = value

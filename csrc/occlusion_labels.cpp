@@ -83,21 +83,21 @@ double score_of_labels(ondemand::value value, const std::string& source, const s
 void read_annotations(ondemand::value value, const std::string& source, std::vector<double>& scores,
                       Complaint& complaint) {
   ondemand::array annotations;
-  if (const auto error = value.get_array().get(annotations); error == simdjson::INCORRECT_TYPE) {
-    complaint = std::string("annotations: ") + simdjson::error_message(error);
+  const auto list_error = value.get_array().get(annotations);
+  if (list_error == simdjson::INCORRECT_TYPE) {
+    complaint = std::string("annotations: ") + simdjson::error_message(list_error);
     return;
-  } else {
-    check(error, source, "annotations");
   }
+  check(list_error, source, "annotations");
   for (auto item : annotations) {
     const std::string where = "annotation " + std::to_string(scores.size());
     ondemand::object annotation;
-    if (const auto error = item.get_object().get(annotation); error == simdjson::INCORRECT_TYPE) {
+    const auto error = item.get_object().get(annotation);
+    if (error == simdjson::INCORRECT_TYPE) {
       complaint = where + ": " + simdjson::error_message(error);
       return;
-    } else {
-      check(error, source, where);
     }
+    check(error, source, where);
     double score = std::numeric_limits<double>::quiet_NaN();  // no "occlusion": the caller says so
     Complaint labels_complaint;
     for (auto field : annotation) {

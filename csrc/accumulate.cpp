@@ -29,6 +29,7 @@ Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets, con
     throw std::out_of_range("accumulate(): more evaluated IoU thresholds than params.iouThrs");
   }
   Accumulated out;
+  out.thresholds = T, out.recall_points = R, out.categories = K, out.areas = A, out.max_dets = M;
   out.precision.assign(T * R * K * A * M, -1.0);
   out.recall.assign(T * K * A * M, -1.0);
   out.scores.assign(T * R * K * A * M, -1.0);
@@ -110,6 +111,31 @@ Accumulated accumulate(const InstanceStore& dt, const BucketLayout& buckets, con
     }
   });
   return out;
+}
+
+double summarize(const Accumulated& acc, const SummarySlice& slice) {
+  const std::size_t T = acc.thresholds, R = acc.recall_points, K = acc.categories;
+  const std::size_t A = acc.areas, M = acc.max_dets;
+  if (slice.area >= A || slice.max_det >= M)
+    throw std::out_of_range("summarize(): no such area range or maxDets");
+  std::vector<double> defined;
+  for (std::size_t t : slice.thresholds) {
+    if (t >= T) throw std::out_of_range("summarize(): no such IoU threshold");
+    if (slice.precision) {
+      for (std::size_t r = 0; r < R; ++r) {
+        for (std::size_t k = 0; k < K; ++k) {
+          const double value = acc.precision[(((t * R + r) * K + k) * A + slice.area) * M + slice.max_det];
+          if (value > -1) defined.push_back(value);
+        }
+      }
+    } else {
+      for (std::size_t k = 0; k < K; ++k) {
+        const double value = acc.recall[((t * K + k) * A + slice.area) * M + slice.max_det];
+        if (value > -1) defined.push_back(value);
+      }
+    }
+  }
+  return defined.empty() ? -1.0 : numpy_mean(defined);
 }
 
 }  // namespace ytvis

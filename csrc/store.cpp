@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "thread_pool.hpp"
 
@@ -252,6 +254,48 @@ void InstanceStore::compute_boxes(unsigned threads) {
       }
     });
   });
+}
+
+std::optional<RepeatedId> first_repeated_id(const InstanceStore& store) {
+  std::unordered_map<std::int64_t, std::size_t> first_of;
+  first_of.reserve(store.size());
+  const std::vector<std::int64_t>& ids = store.ids();
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    const auto [where, inserted] = first_of.emplace(ids[i], i);
+    if (!inserted) return RepeatedId{i, where->second};
+  }
+  return std::nullopt;
+}
+
+std::optional<CategoriesOutside> categories_outside(const InstanceStore& store,
+                                                    const std::vector<std::int64_t>& known) {
+  const std::unordered_set<std::int64_t> allowed(known.begin(), known.end());
+  std::optional<CategoriesOutside> outside;
+  const std::vector<std::int64_t>& categories = store.category_ids();
+  for (std::size_t i = 0; i < categories.size(); ++i) {
+    if (allowed.count(categories[i])) continue;
+    if (!outside) outside = CategoriesOutside{i, 0};
+    ++outside->count;
+  }
+  return outside;
+}
+
+std::vector<std::int64_t> count_per_category(const InstanceStore& store,
+                                             const std::vector<std::int64_t>& videos,
+                                             const std::vector<std::int64_t>& categories, bool skip_crowd) {
+  const std::unordered_set<std::int64_t> wanted_videos(videos.begin(), videos.end());
+  std::unordered_map<std::int64_t, std::int64_t> per_category;
+  for (std::int64_t c : categories) per_category.emplace(c, 0);
+  for (std::size_t i = 0; i < store.size(); ++i) {
+    if (skip_crowd && store.iscrowd()[i] != 0.0) continue;  // NaN counts as crowd, as numpy's != 0 does
+    if (!wanted_videos.count(store.video_ids()[i])) continue;
+    const auto found = per_category.find(store.category_ids()[i]);
+    if (found != per_category.end()) ++found->second;
+  }
+  std::vector<std::int64_t> counts;
+  counts.reserve(categories.size());
+  for (std::int64_t c : categories) counts.push_back(per_category[c]);
+  return counts;
 }
 
 }  // namespace ytvis

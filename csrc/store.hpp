@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -147,5 +148,27 @@ class InstanceStore {
   std::string label_ = "annotation";
   std::once_flag boxes_computed_;
 };
+
+/// An instance whose id an earlier instance already has: its position and the earlier one's.
+struct RepeatedId {
+  std::size_t position = 0;
+  std::size_t earlier = 0;
+};
+/// The first instance, in store order, whose id is repeated; none if ids are unique.
+std::optional<RepeatedId> first_repeated_id(const InstanceStore& store);
+
+/// Instances whose category is not one of `known`: the first one's position and how many.
+struct CategoriesOutside {
+  std::size_t first = 0;
+  std::size_t count = 0;
+};
+std::optional<CategoriesOutside> categories_outside(const InstanceStore& store,
+                                                    const std::vector<std::int64_t>& known);
+
+/// Instances per category of `categories` (in that order) within `videos`, crowd
+/// instances (iscrowd != 0) left out when `skip_crowd`.
+std::vector<std::int64_t> count_per_category(const InstanceStore& store,
+                                             const std::vector<std::int64_t>& videos,
+                                             const std::vector<std::int64_t>& categories, bool skip_crowd);
 
 }  // namespace ytvis

@@ -97,7 +97,7 @@ def test_native_and_python_stores_agree(tmp_path: Path) -> None:
     for native, walked in ((native_gt.annotations, walked_gt), (native_res, walked_res)):
         assert_same_store(native, walked)
     assert native_gt.category_ids == [c["id"] for c in gt["categories"]]
-    assert native_gt.video_lengths.tolist() == [v["length"] for v in gt["videos"]]
+    assert native_gt.video_lengths == [v["length"] for v in gt["videos"]]
 
 
 def test_bytes_input() -> None:

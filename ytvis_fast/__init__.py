@@ -13,16 +13,42 @@ or the high-level call::
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._native import _core
 from .evaluation import evaluate
-from .oviseval import OVISeval
 from .params import Params
 from .result import STAT_KEYS, EvalResult
-from .streaming import VideoEvaluator
 from .ytvos import YTVIS, YTVOS
-from .ytvoseval import YTVISeval, YTVOSeval
+
+if TYPE_CHECKING:
+    from .oviseval import OVISeval
+    from .streaming import VideoEvaluator
+    from .ytvoseval import YTVISeval, YTVOSeval
 
 __version__: str = _core.__version__
+
+# Imported on first use: they need numpy, which `evaluate()` of two files does not.
+_LAZY = {
+    "OVISeval": ".oviseval",
+    "VideoEvaluator": ".streaming",
+    "YTVISeval": ".ytvoseval",
+    "YTVOSeval": ".ytvoseval",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "STAT_KEYS",

@@ -1,6 +1,7 @@
 """Type stubs of the native core (csrc/bindings). tests/test_stubs.py keeps them in sync."""
 
 import os
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -33,6 +34,24 @@ class InstanceStore:
     @property
     def frame_boxes(self) -> npt.NDArray[np.float64]: ...
     def frame_rle(self, instance: int, frame: int) -> dict[str, Any] | None: ...
+    def first_repeated_id(self) -> tuple[int, int, int] | None: ...
+    def categories_outside(self, known: Sequence[int]) -> tuple[int, int, int] | None: ...
+    def count_per_category(
+        self, videos: Sequence[int], categories: Sequence[int], skip_crowd: bool
+    ) -> list[int]: ...
+
+class Accumulation:
+    """Precision, recall and scores of accumulate(), numpy arrays when asked for."""
+
+    @property
+    def precision(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def recall(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def scores(self) -> npt.NDArray[np.float64]: ...
+    def summarize(
+        self, precision: bool, thresholds: Sequence[int], area: int, max_det: int
+    ) -> float: ...
 
 class Evaluation:
     """Buckets, IoU matrices and matches of one evaluate() run."""
@@ -51,6 +70,8 @@ class Evaluation:
     def iou_values(self) -> npt.NDArray[np.float64]: ...
     @property
     def zero_union_pairs(self) -> npt.NDArray[np.uint64]: ...
+    @property
+    def zero_union_buckets(self) -> list[tuple[int, int]]: ...
     @property
     def present(self) -> npt.NDArray[np.uint8]: ...
     @property
@@ -79,16 +100,16 @@ class Evaluation:
     def threshold_count(self) -> int: ...
     def accumulate(
         self,
-        categories: list[int],
-        areas: list[int],
-        max_dets: list[int],
-        videos: list[int],
+        categories: Sequence[int],
+        areas: Sequence[int],
+        max_dets: Sequence[int],
+        videos: Sequence[int],
         out_thresholds: int,
         out_categories: int,
         out_areas: int,
-        recall_thresholds: npt.ArrayLike,
+        recall_thresholds: Sequence[float],
         threads: int = 0,
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]: ...
+    ) -> Accumulation: ...
     def rematch(
         self,
         iou_thresholds: npt.ArrayLike,
@@ -114,8 +135,8 @@ def evaluate(
     video_ids: list[int],
     category_ids: list[int],
     use_cats: bool,
-    iou_thresholds: npt.ArrayLike,
-    area_ranges: npt.ArrayLike,
+    iou_thresholds: Sequence[float],
+    area_ranges: Sequence[Sequence[float]],
     max_dets: int,
     iou_type: str = "segm",
     threads: int = 0,
@@ -161,13 +182,13 @@ class GroundTruthFile:
     """Videos, categories and annotations of a ground-truth file."""
 
     @property
-    def video_ids(self) -> npt.NDArray[np.int64]: ...
+    def video_ids(self) -> list[int]: ...
     @property
-    def video_heights(self) -> npt.NDArray[np.int64]: ...
+    def video_heights(self) -> list[int]: ...
     @property
-    def video_widths(self) -> npt.NDArray[np.int64]: ...
+    def video_widths(self) -> list[int]: ...
     @property
-    def video_lengths(self) -> npt.NDArray[np.int64]: ...
+    def video_lengths(self) -> list[int]: ...
     @property
     def category_ids(self) -> list[int]: ...
     @property

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
+import re
+from collections.abc import Sequence
 from typing import Any, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -31,3 +34,18 @@ def load_json(path: PathLike) -> Any:
             f"{os.fspath(path)}: not valid JSON at line {error.lineno}, column {error.colno}: "
             f"{error.msg}"
         ) from None
+
+
+_RESULT_PLACE = re.compile(r"^<results>: result (\d+)")
+
+
+def in_file(error: ValueError, files: Sequence[str], starts: Sequence[int]) -> ValueError:
+    """The error with "<results>: result N" of results read from several files
+    turned into "FILE: result n", `starts` being each file's first result."""
+    message = str(error)
+    match = _RESULT_PLACE.match(message)
+    if not match:
+        return error
+    index = int(match.group(1))
+    k = bisect.bisect_right(starts, index) - 1
+    return type(error)(f"{files[k]}: result {index - starts[k]}{message[match.end() :]}")

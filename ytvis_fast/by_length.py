@@ -18,11 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from .params import DEFAULT_LENGTH_EDGES
 from .summary import STAT_KEYS, summary_specs
 
 __all__ = ["DEFAULT_LENGTH_EDGES", "length_classes", "length_metrics"]
-
-DEFAULT_LENGTH_EDGES = (16, 32)
 
 
 def length_classes(edges: Sequence[int]) -> list[tuple[str, int, float]]:
@@ -92,7 +91,7 @@ def length_metrics(
     classes: dict[str, Any] = {}
     for label, low, high in length_classes(edges):
         chosen = np.flatnonzero((lengths > low) & (lengths <= high))
-        precision, recall, _ = native.accumulate(
+        accumulation = native.accumulate(
             list(range(K)),
             list(range(len(p.areaRng))),
             [int(m) for m in p.maxDets],
@@ -103,6 +102,7 @@ def length_metrics(
             np.asarray(p.recThrs, dtype=np.float64),
             evaluator.threads or 0,
         )
+        precision, recall = accumulation.precision, accumulation.recall
         chosen_ids = [video_ids[i] for i in chosen]
         instances = int(np.count_nonzero(np.isin(gt_videos, chosen_ids) & non_crowd & in_cats))
         classes[label] = {

@@ -7,23 +7,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
-
 __all__ = ["check_categories", "check_max_dets", "check_subset", "check_unique_ids"]
 
 
 def check_unique_ids(store: Any, source: str) -> None:
     """Raises ValueError naming the first annotation whose id was already used."""
-    ids = np.asarray(store.ids)
-    if ids.size < 2:
-        return
-    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
-    repeated = np.flatnonzero(first[inverse] != np.arange(ids.size))
-    if repeated.size:
-        i = int(repeated[0])
-        earlier = int(first[inverse[i]])
+    repeated = store.first_repeated_id()
+    if repeated is not None:
+        i, earlier, repeated_id = repeated
         raise ValueError(
-            f"{source}: annotation {i}: duplicate id {int(ids[i])} "
+            f"{source}: annotation {i}: duplicate id {repeated_id} "
             f"(annotation {earlier} has the same id)"
         )
 
@@ -36,14 +29,13 @@ def check_categories(store: Any, known: Sequence[int], source: str, label: str) 
     drops anything else; a category outside them is nearly always a label-map
     mistake (0- versus 1-based ids, another data set's ids), so it is an error.
     """
-    categories = np.asarray(store.category_ids)
-    unknown = np.flatnonzero(~np.isin(categories, np.asarray(known, dtype=np.int64)))
-    if unknown.size:
-        i = int(unknown[0])
-        others = f" ({unknown.size} {label}s in all)" if unknown.size > 1 else ""
+    outside = store.categories_outside([int(c) for c in known])
+    if outside is not None:
+        i, count, category = outside
+        others = f" ({count} {label}s in all)" if count > 1 else ""
         raise ValueError(
-            f"{source}: {label} {i}: category_id {int(categories[i])} is not one of the ground "
-            f"truth's categories{others}"
+            f"{source}: {label} {i}: category_id {category} is not one of the "
+            f"ground truth's categories{others}"
         )
 
 

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import copy
 import os
-import re
-import threading
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
-import numpy as np
-
-from ._io import is_path, path_list
+from ._background import Background
+from ._io import in_file, is_path, path_list
 from ._native import _core
 from .checks import check_categories, check_max_dets, check_subset, check_unique_ids
 from .metrics import compute_extra_metrics, parse_metrics
-from .params import Params, sorted_unique
+from .native_evaluation import evaluate_files
+from .params import DEFAULT_LENGTH_EDGES, Params, sorted_unique
 from .result import STAT_KEYS, EvalResult
 from .ytvos import YTVOS
-from .ytvoseval import YTVOSeval
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .ytvoseval import YTVOSeval
 
 __all__ = ["evaluate"]
 
@@ -27,34 +29,6 @@ Results = Union[str, "os.PathLike[str]", list, YTVOS]
 
 #: The stages `evaluate()` reports to its `progress` callback, in order.
 STAGES = ("reading ground truth", "reading results", "matching", "accumulating")
-
-
-class _Background:
-    """Runs `function(*args)` on a thread of its own (a thread pool would cost its
-    import, milliseconds of every fresh process)."""
-
-    def __init__(self, name: str, function: Callable[..., Any], *args: Any) -> None:
-        self._value: Any = None
-        self._error: BaseException | None = None
-
-        def run() -> None:
-            try:
-                self._value = function(*args)
-            except BaseException as error:  # handed to result()
-                self._error = error
-
-        self._thread = threading.Thread(target=run, name=f"ytvis_fast-{name}", daemon=True)
-        self._thread.start()
-
-    def wait(self) -> None:
-        self._thread.join()
-
-    def result(self) -> Any:
-        """What the function returned; raises what it raised."""
-        self.wait()
-        if self._error is not None:
-            raise self._error
-        return self._value
 
 
 def evaluate(
@@ -69,7 +43,7 @@ def evaluate(
     progress: Callable[[str], None] | None = None,
     client: Any = None,
     metrics: str | Sequence[str] = ("ap",),
-    length_edges: Sequence[int] = (16, 32),
+    length_edges: Sequence[int] = DEFAULT_LENGTH_EDGES,
 ) -> EvalResult:
     """Evaluates YouTube-VIS results against ground truth.
 
@@ -134,14 +108,27 @@ def evaluate(
             category_ids=category_ids,
         )
     step = progress or (lambda stage: None)
-    step(STAGES[0])
     files = path_list(results)
+    if wanted == ("ap",) and is_path(gt) and (files or is_path(results)):
+        return evaluate_files(
+            os.fspath(gt),  # type: ignore[arg-type]
+            files or [os.fspath(results)],  # type: ignore[arg-type]
+            files is not None,
+            iou_type,
+            threads=threads,
+            max_dets=max_dets,
+            video_ids=video_ids,
+            category_ids=category_ids,
+            step=step,
+            stages=STAGES,
+        )
+    step(STAGES[0])
     # Walking the results files is serial work that needs nothing from the ground
     # truth: it runs on its own thread (natively, without the GIL) while the
     # ground truth is read. Errors keep their order: the ground truth's first.
     walk = None
     if not isinstance(results, YTVOS) and (files or is_path(results)):
-        walk = _Background("walk", _core.split_results, files or [results])
+        walk = Background("walk", _core.split_results, files or [results])
     try:
         if isinstance(gt, YTVOS):
             gt_api = gt
@@ -160,7 +147,7 @@ def evaluate(
     occlusion_read = None
     gt_file = gt_api._file_only()
     if "occlusion" in wanted and gt_file is not None:
-        occlusion_read = _Background("occlusion", _core.read_occlusion_scores, gt_file)
+        occlusion_read = Background("occlusion", _core.read_occlusion_scores, gt_file)
     try:
         step(STAGES[1])
         if isinstance(results, YTVOS):
@@ -172,7 +159,7 @@ def evaluate(
         try:
             check_categories(dt_store, known_categories, dt_api.source, "result")
         except ValueError as error:
-            raise error if files is None else _in_file(error, files, dt_api._file_starts) from None
+            raise error if files is None else in_file(error, files, dt_api._file_starts) from None
         evaluator = _evaluator(gt_api, dt_api, iou_type, threads, max_dets, video_ids, category_ids)
         step(STAGES[2])
         evaluator.evaluate()
@@ -194,6 +181,8 @@ def _evaluator(
     category_ids: list[int] | None,
 ) -> YTVOSeval:
     """A strict YTVOSeval with the overrides applied (ids checked against the ground truth)."""
+    from .ytvoseval import YTVOSeval  # numpy's import: not for evaluations of files alone
+
     evaluator = YTVOSeval(gt_api, dt_api, iou_type, threads=threads, verbose=False)
     evaluator._strict = True
     if max_dets is not None:
@@ -224,6 +213,8 @@ def _finish(
     evaluator = _evaluator(gt_api, None, iou_type, threads, max_dets, video_ids, category_ids)
     p = evaluator.params
     # As YTVOSeval.evaluate() normalises them.
+    import numpy as np
+
     p.vidIds = [int(v) for v in sorted_unique(np.asarray(p.vidIds, dtype=np.int64))]
     if p.useCats:
         p.catIds = [int(c) for c in sorted_unique(np.asarray(p.catIds, dtype=np.int64))]
@@ -246,6 +237,8 @@ def _result(
     stores give the instance counts per category (predictions only where known),
     `metrics` beyond AP need the evaluator's predictions; `occlusion_scores`, if
     given, returns the ground-truth file's occlusion scores, read already."""
+    import numpy as np
+
     evaluator.accumulate()
     evaluator.summarize()
     p = evaluator.params
@@ -288,6 +281,8 @@ def _counts(
     store: Any, videos: np.ndarray, categories: list[int], keep: np.ndarray | None = None
 ) -> list[int]:
     """Instances per category (in `categories` order) within the evaluated videos."""
+    import numpy as np
+
     selected = np.isin(store.video_ids, videos)
     if keep is not None:
         selected &= keep
@@ -296,17 +291,3 @@ def _counts(
     if categories == [-1]:  # useCats=0: one pooled category
         return [int(counts.sum())]
     return [int(found.get(c, 0)) for c in categories]
-
-
-_RESULT_PLACE = re.compile(r"^<results>: result (\d+)")
-
-
-def _in_file(error: ValueError, files: Sequence[str], starts: list[int]) -> ValueError:
-    """The error with "<results>: result N" turned into "FILE: result n"."""
-    message = str(error)
-    match = _RESULT_PLACE.match(message)
-    if not match:
-        return error
-    index = int(match.group(1))
-    k = int(np.searchsorted(starts, index, side="right")) - 1
-    return type(error)(f"{files[k]}: result {index - starts[k]}{message[match.end() :]}")

@@ -10,15 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .association import association_metrics
-from .by_length import DEFAULT_LENGTH_EDGES, length_metrics
-from .errors import ERROR_TYPES, error_breakdown
-from .occlusion import (
-    file_scores,
-    ground_truth_scores,
-    occlusion_metrics,
-    occlusion_summary_lines,
-)
+from .params import DEFAULT_LENGTH_EDGES
+
+# Each metric's module is imported when it is asked for: they need numpy, which an
+# evaluation of AP alone can do without.
 
 __all__ = ["AVAILABLE_METRICS", "compute_extra_metrics", "parse_metrics", "report_lines"]
 
@@ -55,6 +50,8 @@ def compute_extra_metrics(
     they have been read already (see occlusion.file_scores)."""
     out: dict[str, Any] = {}
     if "occlusion" in metrics:
+        from .occlusion import file_scores, ground_truth_scores, occlusion_metrics
+
         path = gt_api._file_only()
         if path is not None:
             store = evaluator.cocoGt._native_store(evaluator._strict)
@@ -64,11 +61,13 @@ def compute_extra_metrics(
             scores = ground_truth_scores(annotations, gt_api.source)
         out["occlusion"] = occlusion_metrics(evaluator, scores, evaluator.stats)
     if "hota" in metrics:
+        from .association import association_metrics
+
         p = evaluator._paramsEval
         if p.iouType != "segm":
             raise ValueError("hota (association metrics) is defined on masks: use iou_type='segm'")
         ids, _, _, lengths = gt_api._video_table()
-        length_of = dict(zip(ids.tolist(), lengths.tolist()))
+        length_of = dict(zip(ids, lengths))
         video_ids = [int(v) for v in p.vidIds]
         names = gt_api._category_names()
         out["association"] = association_metrics(
@@ -81,10 +80,14 @@ def compute_extra_metrics(
             threads=evaluator.threads or 0,
         )
     if "errors" in metrics:
+        from .errors import error_breakdown
+
         out["errors"] = error_breakdown(evaluator)
     if "length" in metrics:
+        from .by_length import length_metrics
+
         ids, _, _, lengths = gt_api._video_table()
-        video_lengths = {int(v): int(n) for v, n in zip(ids.tolist(), lengths.tolist())}
+        video_lengths = {int(v): int(n) for v, n in zip(ids, lengths)}
         out["by_length"] = length_metrics(evaluator, video_lengths, length_edges)
     return out
 
@@ -93,6 +96,8 @@ def report_lines(result: Any) -> list[str]:
     """Printable lines of the metrics beyond AP that `result` holds (none: empty)."""
     lines: list[str] = []
     if getattr(result, "occlusion", None) is not None:
+        from .occlusion import occlusion_summary_lines
+
         lines += ["", "Occlusion (OVIS):"]
         lines += occlusion_summary_lines(
             result.occlusion["stats"], result.params["maxDets"], result.params["iouThrs"]
@@ -108,6 +113,8 @@ def report_lines(result: Any) -> list[str]:
             )
             lines.append(f"{label:<19} {cells}")
     if getattr(result, "errors", None) is not None:
+        from .errors import ERROR_TYPES
+
         errors = result.errors
         at = errors["thresholds"]["foreground"]
         lines += ["", f"Error breakdown (dAP on AP@{at:g} = {errors['AP']:.3f}):"]

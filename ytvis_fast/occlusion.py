@@ -142,7 +142,7 @@ def occlusion_accumulate(evaluator: Any, gt_scores: np.ndarray) -> tuple[np.ndar
     )
     K = len(p.catIds) if p.useCats else 1
     T = len(p.iouThrs)
-    precision, recall, _ = rematched.accumulate(
+    accumulation = rematched.accumulate(
         list(range(K)),
         list(range(len(labels))),
         [int(m) for m in p.maxDets],
@@ -153,6 +153,7 @@ def occlusion_accumulate(evaluator: Any, gt_scores: np.ndarray) -> tuple[np.ndar
         np.asarray(p.recThrs, dtype=np.float64),
         threads,
     )
+    precision, recall = accumulation.precision, accumulation.recall
     return precision, recall
 
 

@@ -3,24 +3,51 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
-
-import numpy as np
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from .summary import STAT_KEYS, format_line, summary_specs
 
-__all__ = ["STAT_KEYS", "EvalResult"]
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["STAT_KEYS", "Deferred", "EvalResult"]
 
 
 def _mean_valid(values: np.ndarray) -> float:
+    import numpy as np
+
     valid = values[values > -1]
     return float(np.mean(valid)) if valid.size else -1.0
 
 
-@dataclass(frozen=True)
+class Deferred:
+    """A field of `EvalResult` made on first use: its numpy arrays, which an
+    evaluation read only for its 12 figures never needs (nor numpy's import)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+class _Field:
+    """A read-only attribute of EvalResult, resolving a `Deferred` value once."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        value = obj._values[self.name]
+        if isinstance(value, Deferred):
+            value = obj._values[self.name] = value.make()
+        return value
+
+
 class EvalResult:
-    """Metrics of one evaluation.
+    """Metrics of one evaluation (read-only).
 
     Attributes
     ----------
@@ -42,25 +69,75 @@ class EvalResult:
     gt_counts, dt_counts:
         Per category (array order): non-crowd ground-truth instances and
         predictions in the evaluated videos.
+    occlusion:
+        OVIS's 18 figures (``metrics`` with "occlusion"), see ytvis_fast.occlusion.
+    by_length:
+        The 12 figures per video-length class (``metrics`` with "length").
+    association:
+        HOTA, CLEAR and Identity figures (``metrics`` with "hota"), see ytvis_fast.association.
+    errors:
+        dAP per error type (``metrics`` with "errors"), see ytvis_fast.errors.
     """
 
-    stats: dict[str, float]
-    precision: np.ndarray
-    recall: np.ndarray
-    scores: np.ndarray
-    params: dict[str, Any]
-    category_ids: list[int]
-    category_names: list[str] = field(default_factory=list)
-    gt_counts: list[int] = field(default_factory=list)
-    dt_counts: list[int] = field(default_factory=list)
-    #: OVIS's 18 figures (``metrics`` with "occlusion"), see ytvis_fast.occlusion.
-    occlusion: dict[str, Any] | None = None
-    #: The 12 figures per video-length class (``metrics`` with "length").
-    by_length: dict[str, Any] | None = None
-    #: HOTA, CLEAR and Identity figures (``metrics`` with "hota"), see ytvis_fast.association.
-    association: dict[str, Any] | None = None
-    #: dAP per error type (``metrics`` with "errors"), see ytvis_fast.errors.
-    errors: dict[str, Any] | None = None
+    stats: dict[str, float] = _Field()  # type: ignore[assignment]
+    precision: np.ndarray = _Field()  # type: ignore[assignment]
+    recall: np.ndarray = _Field()  # type: ignore[assignment]
+    scores: np.ndarray = _Field()  # type: ignore[assignment]
+    params: dict[str, Any] = _Field()  # type: ignore[assignment]
+    category_ids: list[int] = _Field()  # type: ignore[assignment]
+    category_names: list[str] = _Field()  # type: ignore[assignment]
+    gt_counts: list[int] = _Field()  # type: ignore[assignment]
+    dt_counts: list[int] = _Field()  # type: ignore[assignment]
+    occlusion: dict[str, Any] | None = _Field()  # type: ignore[assignment]
+    by_length: dict[str, Any] | None = _Field()  # type: ignore[assignment]
+    association: dict[str, Any] | None = _Field()  # type: ignore[assignment]
+    errors: dict[str, Any] | None = _Field()  # type: ignore[assignment]
+
+    def __init__(
+        self,
+        *,
+        stats: dict[str, float],
+        precision: np.ndarray | Deferred,
+        recall: np.ndarray | Deferred,
+        scores: np.ndarray | Deferred,
+        params: dict[str, Any] | Deferred,
+        category_ids: list[int],
+        category_names: list[str] | None = None,
+        gt_counts: list[int] | None = None,
+        dt_counts: list[int] | None = None,
+        occlusion: dict[str, Any] | None = None,
+        by_length: dict[str, Any] | None = None,
+        association: dict[str, Any] | None = None,
+        errors: dict[str, Any] | None = None,
+    ) -> None:
+        values = {
+            "stats": stats,
+            "precision": precision,
+            "recall": recall,
+            "scores": scores,
+            "params": params,
+            "category_ids": category_ids,
+            "category_names": [] if category_names is None else category_names,
+            "gt_counts": [] if gt_counts is None else gt_counts,
+            "dt_counts": [] if dt_counts is None else dt_counts,
+            "occlusion": occlusion,
+            "by_length": by_length,
+            "association": association,
+            "errors": errors,
+        }
+        object.__setattr__(self, "_values", values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"EvalResult is read-only: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"EvalResult is read-only: cannot delete {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:  # pickling: deferred fields made first
+        return {name: getattr(self, name) for name in self._values}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        object.__setattr__(self, "_values", dict(state))
 
     @property
     def per_category(self) -> dict[int, dict[str, Any]]:
@@ -88,6 +165,8 @@ class EvalResult:
         return {str(label): self._figures(slice(None), a) for a, label in enumerate(labels)}
 
     def _figures(self, k: int | slice, a: int) -> dict[str, float]:
+        import numpy as np
+
         thresholds = np.asarray(self.params["iouThrs"])
         p = self.precision[:, :, k, a, -1]
         at50 = np.where(thresholds == 0.5)[0]
@@ -104,6 +183,8 @@ class EvalResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict: stats, per-category and per-area figures, parameters, and
         the figures of the metrics beyond AP that were computed."""
+        import numpy as np
+
         extras = {
             name: value
             for name, value in (

@@ -85,7 +85,7 @@ class VideoEvaluator:
         self._store = self._gt._native_store(True)
         ids, heights, widths, lengths = self._gt._video_table()
         self._videos: dict[int, tuple[int, int, int]] = {}
-        for v, h, w, n in zip(ids.tolist(), heights.tolist(), widths.tolist(), lengths.tolist()):
+        for v, h, w, n in zip(ids, heights, widths, lengths):
             self._videos.setdefault(int(v), (int(h), int(w), int(n)))
         self._category_ids = [int(c) for c in sorted_unique(self._gt.getCatIds())]
         self._category_set = set(self._category_ids)

@@ -15,16 +15,18 @@ import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ._io import is_path, load_json, path_list
 from ._native import _core
 
 __all__ = ["YTVIS", "YTVOS"]
 
-VideoTable = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+if TYPE_CHECKING:
+    import numpy as np
+
+#: Per video: ids, heights, widths, lengths (numbers of frames).
+VideoTable = tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int]]
 
 
 def _is_array_like(obj: object) -> bool:
@@ -240,6 +242,8 @@ class YTVOS:
     def _avg_area(self, ann: dict[str, Any]) -> float:
         if "avg_area" in ann:
             return float(ann["avg_area"])
+        import numpy as np
+
         kept = [a for a in ann.get("areas") or [] if a]
         return float(np.array(kept).mean()) if kept else 0.0
 
@@ -264,7 +268,7 @@ class YTVOS:
             native = self._native_gt_info()
             if self._dataset is None and native is not None:
                 # The keys of the reference's {id: video} dict, in file order.
-                return list(dict.fromkeys(native.video_ids.tolist()))
+                return list(dict.fromkeys(native.video_ids))
             return list(self.vids.keys())
         ids = set(vid_ids)
         for i, cat_id in enumerate(cat_ids):
@@ -355,15 +359,18 @@ class YTVOS:
         return None if owner is None else owner._native_gt
 
     def _video_table(self) -> VideoTable:
+        """Lists of int; numpy's conversion checks the Python view's values."""
         if self._dataset is None and self._native_gt is not None:
             g = self._native_gt
             return g.video_ids, g.video_heights, g.video_widths, g.video_lengths
+        import numpy as np
+
         videos = [v for v in self.dataset.get("videos", []) if isinstance(v, dict)]
         ids = np.array([v.get("id", -1) for v in videos], dtype=np.int64)
         heights = np.array([v.get("height", 0) or 0 for v in videos], dtype=np.int64)
         widths = np.array([v.get("width", 0) or 0 for v in videos], dtype=np.int64)
         lengths = np.array([_video_length(v) for v in videos], dtype=np.int64)
-        return ids, heights, widths, lengths
+        return ids.tolist(), heights.tolist(), widths.tolist(), lengths.tolist()
 
     def _native_store(self, strict: bool = False) -> Any:
         """The columnar store of this object's annotations, built on first use: parsed
@@ -416,6 +423,8 @@ class YTVOS:
         if isinstance(segm, list):
             return {"size": [h, w], "counts": _core.rle_from_polygons(segm, h, w)}
         if isinstance(segm["counts"], list):
+            import numpy as np
+
             h, w = segm["size"]
             counts = np.asarray(segm["counts"], dtype=np.int64)
             return {"size": [h, w], "counts": _core.rle_encode_counts(counts, h, w)}

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ._native import _core
+from .native_evaluation import warn_zero_unions
 from .params import Params, sorted_unique
 from .summary import SummarySpec, format_line, summary_specs
 from .ytvos import YTVOS
@@ -116,25 +117,8 @@ class YTVOSeval:
         return [(v, c) for v in p.vidIds for c in cat_ids]
 
     def _warn_zero_unions(self) -> None:
-        counts = self._native.zero_union_pairs
-        if not counts.any():
-            return
-        import logging  # here: its import costs milliseconds of every `import ytvis_fast`
-
-        logger = logging.getLogger("ytvis_fast")
         p = self.params
-        cat_ids = p.catIds if p.useCats else [-1]
-        keys = [(v, c) for v in p.vidIds for c in cat_ids]
-        for b in np.flatnonzero(counts):
-            video, category = keys[b]
-            # The reference prints this once per pair; one line per bucket says as much.
-            logger.warning(
-                "Mask sizes in video %s and category %s may not match! (%d pairs with an empty "
-                "union, IoU taken as 0)",
-                video,
-                category,
-                counts[b],
-            )
+        warn_zero_unions(self._native, p.vidIds, p.catIds if p.useCats else [-1])
 
     @property
     def ious(self) -> dict[tuple[Any, Any], Any]:
@@ -272,7 +256,7 @@ class YTVOSeval:
         padded with -1 for max detections that were not evaluated."""
         T, A, M = len(p.iouThrs), len(p.areaRng), len(p.maxDets)
         K = len(p.catIds) if p.useCats else 1
-        precision, recall, scores = self._native.accumulate(
+        accumulation = self._native.accumulate(
             k_list,
             a_list,
             [int(m) for m in m_list],
@@ -283,6 +267,7 @@ class YTVOSeval:
             np.asarray(p.recThrs, dtype=np.float64),
             self.threads or 0,
         )
+        precision, recall, scores = accumulation.precision, accumulation.recall, accumulation.scores
         if len(m_list) < M:
             precision = _pad_last(precision, M)
             recall = _pad_last(recall, M)

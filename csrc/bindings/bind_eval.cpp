@@ -1,5 +1,6 @@
 // The evaluation pipeline across the seam: buckets, IoU matrices and matching in
-// one call with the GIL released; accumulation in another; results as numpy views.
+// one call with the GIL released; accumulation in another; results as numpy views
+// made on request.
 #include "bindings.hpp"
 
 #include <array>
@@ -50,6 +51,48 @@ std::vector<std::array<double, 2>> area_ranges_of(const Doubles& area_ranges) {
 }  // namespace
 
 void register_eval(py::module_& m) {
+  py::class_<Accumulated, std::shared_ptr<Accumulated>>(
+      m, "Accumulation",
+      "Precision, recall and scores of accumulate(); numpy arrays only when asked for, so that an "
+      "evaluation that needs only its summary never imports numpy.")
+      .def_property_readonly(
+          "precision",
+          [](py::object self) {
+            auto& a = self.cast<Accumulated&>();
+            return writable_view(a.precision,
+                                 {a.thresholds, a.recall_points, a.categories, a.areas, a.max_dets}, self);
+          },
+          "[T, R, K, A, M], -1 where undefined.")
+      .def_property_readonly(
+          "recall",
+          [](py::object self) {
+            auto& a = self.cast<Accumulated&>();
+            return writable_view(a.recall, {a.thresholds, a.categories, a.areas, a.max_dets}, self);
+          },
+          "[T, K, A, M].")
+      .def_property_readonly(
+          "scores",
+          [](py::object self) {
+            auto& a = self.cast<Accumulated&>();
+            return writable_view(a.scores, {a.thresholds, a.recall_points, a.categories, a.areas, a.max_dets},
+                                 self);
+          },
+          "[T, R, K, A, M].")
+      .def(
+          "summarize",
+          [](const Accumulated& a, bool precision, std::vector<std::size_t> thresholds, std::size_t area,
+             std::size_t max_det) {
+            SummarySlice slice;
+            slice.precision = precision;
+            slice.thresholds = std::move(thresholds);
+            slice.area = area;
+            slice.max_det = max_det;
+            return summarize(a, slice);
+          },
+          py::arg("precision"), py::arg("thresholds"), py::arg("area"), py::arg("max_det"),
+          "Mean of the entries above -1 of precision (or recall) at these IoU threshold positions, area "
+          "range and maxDets position, as the reference's summarize() computes it; -1 if none.");
+
   py::class_<Evaluation, std::shared_ptr<Evaluation>> evaluation(
       m, "Evaluation", "Buckets, IoU matrices and matches of one evaluate() run.");
 #define YTVIS_VIEW(name, expr)      \
@@ -72,6 +115,17 @@ void register_eval(py::module_& m) {
   YTVIS_VIEW("dt_ignore", matches.dt_ignore);
   YTVIS_VIEW("dt_matched_nonzero", matches.dt_matched_nonzero);
 #undef YTVIS_VIEW
+  evaluation.def_property_readonly(
+      "zero_union_buckets",
+      [](const Evaluation& e) {
+        std::vector<std::pair<std::size_t, std::uint64_t>> found;
+        const auto& counts = e.ious.zero_union_pairs;
+        for (std::size_t b = 0; b < counts.size(); ++b) {
+          if (counts[b] != 0) found.emplace_back(b, counts[b]);
+        }
+        return found;
+      },
+      "(bucket, pairs) of every bucket with pairs whose union is empty.");
   evaluation.def_property_readonly("video_count", [](const Evaluation& e) { return e.buckets.video_count; });
   evaluation.def_property_readonly("category_count",
                                    [](const Evaluation& e) { return e.buckets.category_count; });
@@ -83,7 +137,8 @@ void register_eval(py::module_& m) {
       "accumulate",
       [](const Evaluation& e, std::vector<std::size_t> categories, std::vector<std::size_t> areas,
          std::vector<std::int64_t> max_dets, std::vector<std::size_t> videos, std::size_t out_thresholds,
-         std::size_t out_categories, std::size_t out_areas, Doubles recall_thresholds, int threads) {
+         std::size_t out_categories, std::size_t out_areas, std::vector<double> recall_thresholds,
+         int threads) {
         AccumulateSelection sel;
         sel.categories = std::move(categories);
         sel.areas = std::move(areas);
@@ -92,29 +147,21 @@ void register_eval(py::module_& m) {
         sel.out_thresholds = out_thresholds;
         sel.out_categories = out_categories;
         sel.out_areas = out_areas;
-        sel.recall_thresholds.assign(recall_thresholds.data(),
-                                     recall_thresholds.data() + recall_thresholds.size());
+        sel.recall_thresholds = std::move(recall_thresholds);
         if (sel.categories.size() > out_categories || sel.areas.size() > out_areas) {
           throw py::index_error("accumulate(): more categories or area ranges selected than params hold");
         }
-        Accumulated acc;
+        auto acc = std::make_shared<Accumulated>();
         {
           py::gil_scoped_release release;
-          acc = accumulate(*e.dt, e.buckets, e.matches, sel, resolve_threads(threads));
+          *acc = accumulate(*e.dt, e.buckets, e.matches, sel, resolve_threads(threads));
         }
-        const auto T = static_cast<py::ssize_t>(out_thresholds);
-        const auto R = static_cast<py::ssize_t>(sel.recall_thresholds.size());
-        const auto K = static_cast<py::ssize_t>(out_categories);
-        const auto A = static_cast<py::ssize_t>(out_areas);
-        const auto M = static_cast<py::ssize_t>(sel.max_dets.size());
-        return py::make_tuple(adopt(std::move(acc.precision), {T, R, K, A, M}),
-                              adopt(std::move(acc.recall), {T, K, A, M}),
-                              adopt(std::move(acc.scores), {T, R, K, A, M}));
+        return acc;
       },
       py::arg("categories"), py::arg("areas"), py::arg("max_dets"), py::arg("videos"),
       py::arg("out_thresholds"), py::arg("out_categories"), py::arg("out_areas"),
       py::arg("recall_thresholds"), py::arg("threads") = 0,
-      "Precision [T,R,K,A,M], recall [T,K,A,M] and scores [T,R,K,A,M] for the selected entries.");
+      "Precision, recall and scores of the selected entries (an Accumulation).");
 
   evaluation.def(
       "rematch",
@@ -158,11 +205,8 @@ void register_eval(py::module_& m) {
       "evaluate",
       [](std::shared_ptr<InstanceStore> gt, std::shared_ptr<InstanceStore> dt,
          std::vector<std::int64_t> video_ids, std::vector<std::int64_t> category_ids, bool use_cats,
-         Doubles iou_thresholds, Doubles area_ranges, std::int64_t max_dets, const std::string& iou_type,
-         int threads) {
-        if (area_ranges.ndim() != 2 || (area_ranges.size() > 0 && area_ranges.shape(1) != 2)) {
-          throw py::value_error("area ranges must have shape (A, 2)");
-        }
+         std::vector<double> thresholds, std::vector<std::array<double, 2>> ranges, std::int64_t max_dets,
+         const std::string& iou_type, int threads) {
         if (max_dets < 0) throw py::value_error("maxDets must be non-negative");
         IouType type;
         if (iou_type == "segm") {
@@ -171,11 +215,6 @@ void register_eval(py::module_& m) {
           type = IouType::bbox;
         } else {
           throw py::value_error("iouType must be 'segm' or 'bbox', got '" + iou_type + "'");
-        }
-        std::vector<double> thresholds(iou_thresholds.data(), iou_thresholds.data() + iou_thresholds.size());
-        std::vector<std::array<double, 2>> ranges(static_cast<std::size_t>(area_ranges.shape(0)));
-        for (std::size_t a = 0; a < ranges.size(); ++a) {
-          ranges[a] = {area_ranges.at(a, 0), area_ranges.at(a, 1)};
         }
         auto result = std::make_shared<Evaluation>();
         result->gt = gt;

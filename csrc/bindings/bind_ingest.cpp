@@ -46,10 +46,12 @@ std::vector<VideoInfo> video_table(const std::vector<std::int64_t>& ids,
   return videos;
 }
 
-template <class T, class F>
-py::array_t<T> column_of(const std::vector<VideoInfo>& videos, F field) {
-  py::array_t<T> out(static_cast<py::ssize_t>(videos.size()));
-  for (std::size_t i = 0; i < videos.size(); ++i) out.mutable_data()[i] = field(videos[i]);
+/// One field of every video, as a list: numpy stays unimported for evaluations
+/// that never need it.
+template <class F>
+std::vector<std::int64_t> column_of(const std::vector<VideoInfo>& videos, F field) {
+  std::vector<std::int64_t> out(videos.size());
+  for (std::size_t i = 0; i < videos.size(); ++i) out[i] = field(videos[i]);
   return out;
 }
 
@@ -60,23 +62,19 @@ void register_ingest(py::module_& m) {
                               "Videos, categories and annotations of a ground-truth file.")
       .def_property_readonly("video_ids",
                              [](const GroundTruthFile& g) {
-                               return column_of<std::int64_t>(g.videos,
-                                                              [](const VideoInfo& v) { return v.id; });
+                               return column_of(g.videos, [](const VideoInfo& v) { return v.id; });
                              })
       .def_property_readonly("video_heights",
                              [](const GroundTruthFile& g) {
-                               return column_of<std::int64_t>(g.videos,
-                                                              [](const VideoInfo& v) { return v.height; });
+                               return column_of(g.videos, [](const VideoInfo& v) { return v.height; });
                              })
       .def_property_readonly("video_widths",
                              [](const GroundTruthFile& g) {
-                               return column_of<std::int64_t>(g.videos,
-                                                              [](const VideoInfo& v) { return v.width; });
+                               return column_of(g.videos, [](const VideoInfo& v) { return v.width; });
                              })
       .def_property_readonly("video_lengths",
                              [](const GroundTruthFile& g) {
-                               return column_of<std::int64_t>(g.videos,
-                                                              [](const VideoInfo& v) { return v.length; });
+                               return column_of(g.videos, [](const VideoInfo& v) { return v.length; });
                              })
       .def_property_readonly("category_ids",
                              [](const GroundTruthFile& g) {

@@ -105,6 +105,28 @@ void register_store(py::module_& m) {
       "Columnar ground truth or predictions: per instance ids, score, crowd flag, mean area; per frame its "
       "mask.")
       .def("__len__", &InstanceStore::size)
+      .def(
+          "first_repeated_id",
+          [](const InstanceStore& s) -> py::object {
+            const auto repeated = first_repeated_id(s);
+            if (!repeated) return py::none();
+            return py::make_tuple(repeated->position, repeated->earlier, s.ids()[repeated->position]);
+          },
+          "(position, earlier position, id) of the first instance whose id an earlier one has, or None.")
+      .def(
+          "categories_outside",
+          [](const InstanceStore& s, const std::vector<std::int64_t>& known) -> py::object {
+            const auto outside = categories_outside(s, known);
+            if (!outside) return py::none();
+            return py::make_tuple(outside->first, outside->count, s.category_ids()[outside->first]);
+          },
+          py::arg("known"),
+          "(first position, count, first category_id) of the instances whose category_id is not in "
+          "`known`, or None.")
+      .def("count_per_category", &count_per_category, py::arg("videos"), py::arg("categories"),
+           py::arg("skip_crowd"),
+           "Instances per category of `categories` (in order) within `videos`, without crowd ones if "
+           "`skip_crowd`.")
       .def_property_readonly(
           "ids", [](py::object self) { return readonly_view(self.cast<InstanceStore&>().ids(), self); })
       .def_property_readonly(

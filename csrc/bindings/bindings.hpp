@@ -22,6 +22,14 @@ py::array_t<T> readonly_view(const std::vector<T>& values, py::handle owner) {
   return array;
 }
 
+/// Writable C-ordered numpy view of `values` with `shape`; `owner` keeps the memory alive.
+template <class T>
+py::array_t<T> writable_view(std::vector<T>& values, const std::vector<std::size_t>& shape,
+                             py::handle owner) {
+  std::vector<py::ssize_t> dims(shape.begin(), shape.end());
+  return py::array_t<T>(dims, values.data(), owner);
+}
+
 /// numpy array of `shape` taking over `values` without a copy.
 template <class T>
 py::array_t<T> adopt(std::vector<T>&& values, const std::vector<py::ssize_t>& shape) {

@@ -81,6 +81,10 @@ def evaluate(
         Upper ends (inclusive) of the video-length classes but the last:
         (16, 32) gives short <= 16 < medium <= 32 < long frames.
 
+    Ground truth and results given as files, with AP alone asked for, go through
+    the native core from end to end (ytvis_fast.native_evaluation): the same
+    figures and errors, without importing numpy until the result's arrays are read.
+
     Unlike the drop-in classes, this call is strict: a segmentations list whose
     length differs from the video's, or a mask whose size differs from the
     video's, is an error naming the file, the annotation and the frame; so are

@@ -104,7 +104,6 @@ void register_eval(py::module_& m) {
   YTVIS_VIEW("bucket_dt_index", buckets.dt_index);
   YTVIS_VIEW("iou_offsets", ious.offsets);
   YTVIS_VIEW("iou_values", ious.values);
-  YTVIS_VIEW("zero_union_pairs", ious.zero_union_pairs);
   YTVIS_VIEW("present", matches.present);
   YTVIS_VIEW("entry_gt_offsets", matches.gt_offsets);
   YTVIS_VIEW("entry_dt_offsets", matches.dt_offsets);

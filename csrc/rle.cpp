@@ -137,6 +137,7 @@ void decode_compressed(std::string_view text, std::uint32_t height, std::uint32_
 
 void append_decoded(std::string_view text, std::uint32_t height, std::uint32_t width, Counts& out) {
   struct Append {
+    static constexpr bool wants_counts() { return true; }
     Counts& out;
     void one(Count count) { out.push_back(count); }
     void many(const Count* counts, std::size_t n) { out.insert(out.end(), counts, counts + n); }
@@ -151,6 +152,7 @@ void append_decoded(std::string_view text, std::uint32_t height, std::uint32_t w
 
 std::uint64_t compressed_area(std::string_view text, std::uint32_t height, std::uint32_t width) {
   struct Discard {
+    static constexpr bool wants_counts() { return false; }
     void one(Count) {}
     void many(const Count*, std::size_t) {}
   };

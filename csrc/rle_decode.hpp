@@ -109,6 +109,81 @@ inline SingleCharacterBlock single_character_block(const char* at, std::size_t i
   block.taken = single;
   return block;
 }
+
+/// Where a decode that needs only the totals stands: at value `index`, character
+/// `position`, after the counts `before_last` and `last`.
+struct SumState {
+  std::size_t index = 0, position = 0;
+  std::int64_t before_last = 0, last = 0;
+  DecodeTotals totals;
+};
+
+/// The lowest prefix sum of eight deltas held as 16-bit values plus 16.
+inline std::int64_t lowest_prefix_sum(__m128i biased) {
+  __m128i sums = _mm_sub_epi16(biased, _mm_set1_epi16(16));
+  sums = _mm_add_epi16(sums, _mm_slli_si128(sums, 2));
+  sums = _mm_add_epi16(sums, _mm_slli_si128(sums, 4));
+  sums = _mm_add_epi16(sums, _mm_slli_si128(sums, 8));
+  sums = _mm_min_epi16(sums, _mm_shuffle_epi32(sums, _MM_SHUFFLE(1, 0, 3, 2)));
+  sums = _mm_min_epi16(sums, _mm_shuffle_epi32(sums, _MM_SHUFFLE(2, 3, 0, 1)));
+  sums = _mm_min_epi16(sums, _mm_shufflelo_epi16(sums, _MM_SHUFFLE(2, 3, 0, 1)));
+  return static_cast<std::int16_t>(_mm_cvtsi128_si32(sums) & 0xffff);
+}
+
+/// Sums blocks of 16 single-character values for a decode that needs only the
+/// totals (the area), for as long as they come and no count goes negative or past
+/// height * width. Count i of a block is the carried count of its parity plus a
+/// prefix sum of the deltas, so the block's sums are 8 times each carried count
+/// plus weighted sums of the deltas. Prefix sums are needed only where a carried
+/// count is below 128 (8 deltas of at least -16 cannot take a larger one below
+/// zero), and the next block's place is known without waiting for this one's, so
+/// blocks overlap in the pipeline.
+inline void sum_single_character_blocks(std::string_view text, std::uint64_t expected, SumState& state) {
+  // Delta i of a parity enters counts i, i + 2, ..., 14 or 15: 8 - i / 2 of them.
+  const __m128i weights = _mm_set_epi16(1, 2, 3, 4, 5, 6, 7, 8);
+  const __m128i ones = _mm_set1_epi16(1);
+  // Lanes hold each delta plus 16; the weights' total (36) and count (8) of 16s go.
+  const __m128i bias = _mm_set_epi32(16 * 8, 16 * 8, 16 * 36, 16 * 36);
+  constexpr std::int64_t kBlockBound = std::int64_t{1} << 26;
+  while (state.position + 16 <= text.size() && state.before_last < kBlockBound && state.last < kBlockBound &&
+         state.before_last >= 0 && state.last >= 0) {
+    const __m128i c = _mm_sub_epi8(
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + state.position)), _mm_set1_epi8(48));
+    if (_mm_movemask_epi8(_mm_slli_epi16(c, 2)) != 0) return;  // a value of several characters
+    // c ^ 16 is the 5-bit signed delta plus 16; even and odd lanes as 16-bit values.
+    const __m128i biased = _mm_xor_si128(c, _mm_set1_epi8(16));
+    const __m128i even = _mm_and_si128(biased, _mm_set1_epi16(0xff));
+    const __m128i odd = _mm_srli_epi16(biased, 8);
+    if ((state.before_last < 128 || state.last < 128) &&
+        (state.before_last + lowest_prefix_sum(even) < 0 || state.last + lowest_prefix_sum(odd) < 0)) {
+      return;  // a negative count: the caller reports it
+    }
+    const __m128i weighted_even = _mm_madd_epi16(even, weights), weighted_odd = _mm_madd_epi16(odd, weights);
+    const __m128i sum_even = _mm_madd_epi16(even, ones), sum_odd = _mm_madd_epi16(odd, ones);
+    // Four horizontal sums at once: (weighted even, weighted odd, sum even, sum odd).
+    const __m128i weighted = _mm_add_epi32(_mm_unpacklo_epi32(weighted_even, weighted_odd),
+                                           _mm_unpackhi_epi32(weighted_even, weighted_odd));
+    const __m128i plain =
+        _mm_add_epi32(_mm_unpacklo_epi32(sum_even, sum_odd), _mm_unpackhi_epi32(sum_even, sum_odd));
+    const __m128i sums = _mm_sub_epi32(
+        _mm_add_epi32(_mm_unpacklo_epi64(weighted, plain), _mm_unpackhi_epi64(weighted, plain)), bias);
+    alignas(16) std::int32_t lane[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lane), sums);
+    // Even lanes carry on from before_last, odd ones from last.
+    const std::int64_t even_total = 8 * state.before_last + lane[0];
+    const std::int64_t odd_total = 8 * state.last + lane[1];
+    const auto pixels = static_cast<std::uint64_t>(even_total + odd_total);
+    if (pixels > expected - state.totals.pixels) return;  // past height * width: reported elsewhere
+    state.totals.pixels += pixels;
+    // Odd positions of the whole mask are runs of ones.
+    state.totals.ones += static_cast<std::uint64_t>((state.index & 1) ? even_total : odd_total);
+    // The block ends on an odd lane: the last count is the odd lanes'.
+    state.before_last += lane[2];
+    state.last += lane[3];
+    state.index += 16;
+    state.position += 16;
+  }
+}
 #endif
 
 /// Calls sink.one(count) for each count of `text` and sink.many(counts, n) for
@@ -128,6 +203,20 @@ DecodeTotals decode_values(std::string_view text, std::uint32_t height, std::uin
     // 2^31, and their sum below 2^31 too.
     constexpr std::int64_t kBlockBound = std::int64_t{1} << 26;
     if constexpr (!Checked) {
+      if constexpr (!Sink::wants_counts()) {
+        if (index >= kFirstDelta) {
+          SumState state{index, p, before_last, last, totals};
+          sum_single_character_blocks(text, expected, state);
+          if (state.position != p) {
+            index = state.index;
+            p = state.position;
+            before_last = state.before_last;
+            last = state.last;
+            totals = state.totals;
+            continue;
+          }
+        }
+      }
       if (index >= kFirstDelta && p + 16 <= text.size() && last < kBlockBound && before_last < kBlockBound) {
         Count counts[16];
         const SingleCharacterBlock block = single_character_block(text.data() + p, index, before_last, last,

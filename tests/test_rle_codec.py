@@ -216,6 +216,49 @@ def test_corrupted_long_strings_fail_where_the_oracle_does(
         assert _core.rle_area(corrupted, h, w) == sum(expected[1::2])
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(130, 400), st.integers(20, 80), st.data())
+def test_tall_masks_area_and_errors_match_the_oracle(h: int, w: int, data: st.DataObject) -> None:
+    """Columns taller than 128 pixels: runs long enough that the area's block
+    summer skips its negative-count check. A stretch of up to 16 characters
+    replaced by one delta (a large negative one most of the time, which takes
+    runs of fewer than 128 below zero) gives the oracle's area or its exact error."""
+    text = _coco(_smooth_mask(h, w, data))["counts"].decode()
+    assert _core.rle_area(text, h, w) == sum(_oracle_decode(text, h, w)[1::2])
+    at = data.draw(st.integers(0, len(text) - 1))
+    length = data.draw(st.integers(1, 16))
+    delta = data.draw(st.one_of(st.integers(-16, -10), st.integers(-16, 15)))
+    corrupted = text[:at] + chr(48 + (delta & 0x1F)) * length + text[at + length :]
+    try:
+        expected = _oracle_decode(corrupted, h, w)
+    except _core.RleError as error:
+        with pytest.raises(_core.RleError) as raised:
+            _core.rle_area(corrupted, h, w)
+        assert str(raised.value) == str(error)
+    else:
+        assert _core.rle_area(corrupted, h, w) == sum(expected[1::2])
+
+
+@pytest.mark.parametrize("run", [100, 112, 120, 127, 128, 129, 140])
+def test_runs_near_128_taken_below_zero_fail_where_the_oracle_does(run: int) -> None:
+    # Counts of `run` then 16 deltas of -16 at every offset: 8 such deltas take a
+    # count below 128 to zero or lower, within one block of the area's summer.
+    h, w = 512, 64
+    counts = [7, run, *([run, run] * 40)]
+    counts.append(h * w - sum(counts))
+    text = _core.rle_encode_counts(np.array(counts), h, w)
+    for at in range(3, 40):
+        corrupted = text[:at] + "@" * 16 + text[at + 16 :]
+        try:
+            expected = _oracle_decode(corrupted, h, w)
+        except _core.RleError as error:
+            with pytest.raises(_core.RleError) as raised:
+                _core.rle_area(corrupted, h, w)
+            assert str(raised.value) == str(error)
+        else:
+            assert _core.rle_area(corrupted, h, w) == sum(expected[1::2])
+
+
 def test_large_counts_leave_the_vectorized_path_exactly() -> None:
     # Counts near and past 2^26 (the block decoder's bound), then many small deltas.
     h, w = 65536, 4097

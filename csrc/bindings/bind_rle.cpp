@@ -102,7 +102,7 @@ void register_rle(py::module_& m) {
   m.def(
       "rle_area",
       [](const std::string& counts, std::uint32_t height, std::uint32_t width) {
-        return area(view_of(decode(counts, height, width), height, width));
+        return compressed_area(counts, height, width);
       },
       py::arg("counts"), py::arg("height"), py::arg("width"), "Foreground pixels of a compressed RLE.");
 

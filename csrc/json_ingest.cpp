@@ -4,6 +4,8 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
+#include <iterator>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -410,7 +412,7 @@ std::shared_ptr<InstanceStore> build_chunk(const Splitter& splitter, const std::
   const std::string_view text = splitter.text().view();
   for (std::size_t i = 0; i < count; ++i) {
     const std::size_t index = first + i;
-    if (plain_results && plain_results->read(elements[i], result) && builder.add_plain(result, index))
+    if (plain_results && plain_results->read(elements[i], result) && builder.add_plain(result, index, text))
       continue;
     if (plain_annotations && plain_annotations->read(elements[i], annotation) &&
         builder.add_plain(annotation, text)) {
@@ -483,7 +485,7 @@ std::shared_ptr<InstanceStore> build(const Splitter& splitter, const std::vector
 /// element is parsed again. Returns null, having kept nothing, where add_plain()
 /// declines a result or a mask does not decode: the caller then reads the file
 /// the general way, which reports the error as it always has.
-std::shared_ptr<InstanceStore> build_plain(const Splitter& splitter, const std::vector<PlainResult>& results,
+std::shared_ptr<InstanceStore> build_plain(const Splitter& splitter, std::vector<PlainResult>& results,
                                            const ElementRules& rules, unsigned threads) {
   const auto weight = [&](std::size_t i) {
     std::size_t bytes = 1;
@@ -498,7 +500,8 @@ std::shared_ptr<InstanceStore> build_plain(const Splitter& splitter, const std::
       StoreBuilder<SimdJson> builder(rules.videos, true, rules.strict, rules.first_result_id);
       builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
       for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
-        if (declined.load(std::memory_order_relaxed) || !builder.add_plain(results[i], i)) {
+        if (declined.load(std::memory_order_relaxed) ||
+            !builder.add_plain(results[i], i, splitter.text().view())) {
           declined = true;
           return;
         }
@@ -697,8 +700,16 @@ struct SplitResultsFile {
   std::unique_ptr<Splitter> splitter;  ///< null until walked
   std::vector<std::string_view> elements;
   std::optional<std::vector<PlainResult>> plain;
+  /// Results read in place by the walk, in chunks of about an eighth of the input
+  /// per thread, each checked by check_chunk() once the walk has announced it;
+  /// gather() makes them `plain`.
+  std::vector<std::vector<PlainResult>> chunks;
+  bool all_in_place = false;  ///< the walk read every result in place
 
-  void walk(JsonText text) {
+  /// Walks the file, calling emit() as each chunk of results read in place is
+  /// complete (chunk k at the k-th call).
+  template <class Emit>
+  void walk(JsonText text, unsigned threads, Emit&& emit) {
     splitter = std::make_unique<Splitter>(std::move(text), path);
     ondemand::document& doc = splitter->open();
     const ondemand::json_type root_type = splitter->root_type();
@@ -710,13 +721,17 @@ struct SplitResultsFile {
     // Files are of one shape from end to end, so the first element decides: of
     // the usual shape, every element is read where the walk finds it, with no
     // second pass; else elements are found for the general reader. A later
-    // element of another shape sends the whole file the general way.
-    std::vector<PlainResult> results;
+    // element of another shape sends the whole file the general way. Every
+    // chunk but the last spans at least `target` bytes: the slots never move.
+    const std::size_t size = splitter->text().size();
+    const std::size_t target = size / (std::size_t{threads} * 8) + 1;
+    chunks.assign(size / target + 2, {});
+    std::size_t emitted = 0, chunk_begin = 0;
     bool read_in_place = false, failed = false;
     splitter->each_element(root, [&](std::size_t index, auto item) {
       if (index == 0) {
         const std::string_view raw = splitter->raw_element(item);
-        read_in_place = PlainResultReader(splitter->text()).read(raw, results.emplace_back());
+        read_in_place = PlainResultReader(splitter->text()).read(raw, chunks[0].emplace_back());
         if (!read_in_place) elements.push_back(raw);
         return true;
       }
@@ -725,17 +740,65 @@ struct SplitResultsFile {
         return true;
       }
       ondemand::value element;
-      failed = item.get(element) || !read_plain_result(element, splitter->text(), results.emplace_back());
-      return !failed;
+      PlainResult result;
+      failed = item.get(element) || !read_plain_result(element, splitter->text(), result);
+      if (failed) return false;
+      if (result.begin - chunk_begin >= target) {
+        ++emitted;
+        emit();  // the chunk before this result is complete
+        chunk_begin = result.begin;
+      }
+      chunks[emitted].push_back(std::move(result));
+      return true;
     });
-    if (read_in_place && !failed && doc.at_end()) {
-      plain = std::move(results);
-    } else if (read_in_place) {
+    if (read_in_place && !failed) emit();
+    all_in_place = read_in_place && !failed && doc.at_end();
+    if (read_in_place && !all_in_place) {
       walk_elements(splitter->open());  // a fresh walk: the one that stopped may be unusable
-    } else {
+    } else if (!read_in_place) {
       splitter->check_end();
     }
     splitter->finish_splitting();
+  }
+
+  /// The part of reading chunk k's results that needs no videos' table.
+  void check_chunk(std::size_t k) {
+    const std::string_view text = splitter->text().view();
+    std::string scratch;
+    for (PlainResult& result : chunks[k]) {
+      for (PlainResult::Frame& frame : result.frames) check_result_frame(frame, text, scratch);
+    }
+  }
+
+  /// Once the walk and the checks are done: the chunks as one list, `plain`, when
+  /// the walk read every result in place.
+  void gather() {
+    if (all_in_place) {
+      std::vector<PlainResult> results;
+      std::size_t count = 0;
+      for (const auto& chunk : chunks) count += chunk.size();
+      results.reserve(count);
+      for (auto& chunk : chunks) std::move(chunk.begin(), chunk.end(), std::back_inserter(results));
+      plain = std::move(results);
+    }
+    chunks.clear();
+  }
+
+  /// Walks the file with its checks on up to `threads` threads.
+  void walk(JsonText text, unsigned threads) {
+    pipeline(
+        threads, [&](auto&& emit) { walk(std::move(text), threads, emit); },
+        [&](std::size_t k) { check_chunk(k); });
+    gather();
+  }
+
+  /// Back to unwalked, after a walk that failed.
+  void forget() {
+    splitter.reset();
+    elements.clear();
+    plain.reset();
+    chunks.clear();
+    all_in_place = false;
   }
 
   /// Finds the raw elements, as the general reader parses them one by one.
@@ -763,29 +826,53 @@ SplitResults::SplitResults(std::vector<std::string> paths) {
   for (std::string& path : paths) files_.push_back(SplitResultsFile{std::move(path), nullptr, {}, {}});
 }
 
-SplitResults::SplitResults(JsonText text, std::string source) {
+SplitResults::SplitResults(JsonText text, std::string source, unsigned threads) {
   files_.push_back(SplitResultsFile{std::move(source), nullptr, {}, {}});
-  files_.back().walk(std::move(text));
+  files_.back().walk(std::move(text), threads);
 }
 
 SplitResults::SplitResults(SplitResults&&) noexcept = default;
 SplitResults& SplitResults::operator=(SplitResults&&) noexcept = default;
 SplitResults::~SplitResults() = default;
 
-void SplitResults::walk() {
+void SplitResults::walk(unsigned threads) {
   for (SplitResultsFile& file : files_) {
     if (file.splitter) continue;
     try {
-      file.walk(JsonText::from_file(file.path));
+      file.walk(JsonText::from_file(file.path), threads);
     } catch (const InputError&) {
       // Left unwalked: build() walks it again after parsing the files before it,
       // and reports the error then, as reading the files in turn would.
-      file.splitter.reset();
-      file.elements.clear();
-      file.plain.reset();
+      file.forget();
       return;
     }
   }
+}
+
+void SplitResults::walk_beside(unsigned threads, const std::function<void()>& beside) {
+  if (files_.empty() || files_.front().splitter) {
+    beside();
+    walk(threads);
+    return;
+  }
+  SplitResultsFile& first = files_.front();
+  bool walked = false;
+  pipeline_beside(
+      [&](auto&& emit) {
+        try {
+          first.walk(JsonText::from_file(first.path), threads, emit);
+          walked = true;
+        } catch (const InputError&) {
+          // Reported by build(), as in walk().
+        }
+      },
+      [&](std::size_t k) { first.check_chunk(k); }, beside);
+  if (!walked) {
+    first.forget();
+    return;
+  }
+  first.gather();
+  walk(threads);
 }
 
 std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults::build(
@@ -794,7 +881,7 @@ std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults
   store->set_label("result");
   std::vector<std::size_t> starts;
   for (SplitResultsFile& file : files_) {
-    if (!file.splitter) file.walk(JsonText::from_file(file.path));
+    if (!file.splitter) file.walk(JsonText::from_file(file.path), threads);
     starts.push_back(store->size());
     const auto first_id = static_cast<std::int64_t>(store->size()) + 1;
     auto part = file.build(ElementRules{videos, true, strict, first_id, borrow}, threads);
@@ -810,7 +897,7 @@ std::pair<std::shared_ptr<InstanceStore>, std::vector<std::size_t>> SplitResults
 std::shared_ptr<InstanceStore> read_results(JsonText text, const std::string& source,
                                             const std::vector<VideoInfo>& videos, bool strict,
                                             unsigned threads) {
-  return SplitResults(std::move(text), source).build(videos, strict, threads).first;
+  return SplitResults(std::move(text), source, threads).build(videos, strict, threads).first;
 }
 
 }  // namespace ytvis

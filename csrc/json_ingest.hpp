@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -45,15 +46,24 @@ class SplitResults {
  public:
   /// The files at `paths`, none walked yet.
   explicit SplitResults(std::vector<std::string> paths);
-  /// One document (a mapped file or bytes), walked at once; `source` names it.
-  SplitResults(JsonText text, std::string source);
+  /// One document (a mapped file or bytes), walked at once on up to `threads`
+  /// threads; `source` names it.
+  SplitResults(JsonText text, std::string source, unsigned threads);
   SplitResults(SplitResults&&) noexcept;
   SplitResults& operator=(SplitResults&&) noexcept;
   ~SplitResults();
 
   /// Walks the files not walked yet, in order, up to the first that fails
   /// (missing, not JSON, not a list); build() reports that one in its turn.
-  void walk();
+  /// The walk itself is serial; up to `threads` - 1 other threads check the
+  /// masks of the results it has read while it goes on.
+  void walk(unsigned threads);
+
+  /// walk(), with the first file walked on a thread of its own while the calling
+  /// thread runs beside() (reading the ground truth, say) and then checks the
+  /// masks of the results the walk has read. An exception from beside() is
+  /// rethrown once the walk is over.
+  void walk_beside(unsigned threads, const std::function<void()>& beside);
 
   /// Parses every file's results into one store, as if one list in the given
   /// order, walking each file not walked yet just before; returns the store and

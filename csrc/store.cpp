@@ -37,8 +37,8 @@ double pairwise_sum(const double* values, std::size_t n) {
   return pairwise_sum(values, half) + pairwise_sum(values + half, n - half);
 }
 
-/// Appends the mask written as `escaped`, a JSON string's body whose every escape
-/// is a doubled backslash (the only escape the reader borrows).
+}  // namespace
+
 void append_unescaped(std::string_view escaped, std::string& out) {
   std::size_t from = 0;
   while (from < escaped.size()) {
@@ -49,8 +49,6 @@ void append_unescaped(std::string_view escaped, std::string& out) {
     from = at + 2;
   }
 }
-
-}  // namespace
 
 double numpy_mean(const std::vector<double>& values) {
   // add.reduce starts from the identity 0.0; 0.0 + s == s except for -0.0.
@@ -104,8 +102,11 @@ void InstanceStore::add_text_frame(std::size_t length, std::uint32_t height, std
 }
 
 void InstanceStore::add_mask_frame(std::uint32_t block, std::size_t begin, std::size_t end, bool escaped,
-                                   std::uint32_t height, std::uint32_t width) {
+                                   std::uint32_t height, std::uint32_t width,
+                                   std::optional<std::uint64_t> area) {
   FrameRecord record;
+  record.summarized = area.has_value();
+  record.area = area.value_or(0);
   record.kind = FrameKind::compressed;
   record.block = block;
   record.begin = begin;
@@ -157,8 +158,8 @@ void InstanceStore::borrow_text(std::string_view text, std::shared_ptr<const voi
 }
 
 void InstanceStore::add_borrowed_frame(std::size_t begin, std::size_t end, bool escaped, std::uint32_t height,
-                                       std::uint32_t width) {
-  add_mask_frame(borrowed_block_, begin, end, escaped, height, width);
+                                       std::uint32_t width, std::optional<std::uint64_t> area) {
+  add_mask_frame(borrowed_block_, begin, end, escaped, height, width, area);
 }
 
 void InstanceStore::own_text() {

@@ -37,6 +37,10 @@ struct FrameRecord {
   Box box;                   ///< given box, or the mask's box after compute_boxes()
 };
 
+/// Appends the mask written as `escaped`, a JSON string's body whose every escape
+/// is a doubled backslash (the only escape the readers borrow), unescaped.
+void append_unescaped(std::string_view escaped, std::string& out);
+
 /// Numpy-compatible mean of the values (pairwise summation as numpy's add.reduce
 /// does for contiguous float64, then one division), so averages match bit for bit.
 double numpy_mean(const std::vector<double>& values);
@@ -58,9 +62,10 @@ class InstanceStore {
   /// masks read straight from a mapped input, without a copy.
   void borrow_text(std::string_view text, std::shared_ptr<const void> owner);
   /// Records a mask frame whose compressed RLE is `text[begin, end)` of the borrowed
-  /// block, `escaped` when it is a JSON string's body whose backslashes are doubled.
+  /// block, `escaped` when it is a JSON string's body whose backslashes are doubled;
+  /// `area` when already found (the mask then decodes), else finalize() finds it.
   void add_borrowed_frame(std::size_t begin, std::size_t end, bool escaped, std::uint32_t height,
-                          std::uint32_t width);
+                          std::uint32_t width, std::optional<std::uint64_t> area = std::nullopt);
   /// Copies every borrowed mask into text of the store's own and lets go of the
   /// owners, so that the store no longer depends on its inputs.
   void own_text();
@@ -135,7 +140,8 @@ class InstanceStore {
   /// Records a mask frame whose text is the last `length` bytes of the open block.
   void add_text_frame(std::size_t length, std::uint32_t height, std::uint32_t width);
   void add_mask_frame(std::uint32_t block, std::size_t begin, std::size_t end, bool escaped,
-                      std::uint32_t height, std::uint32_t width);
+                      std::uint32_t height, std::uint32_t width,
+                      std::optional<std::uint64_t> area = std::nullopt);
 
   std::vector<std::int64_t> ids_, video_ids_, category_ids_;
   std::vector<double> scores_, iscrowd_, avg_areas_;

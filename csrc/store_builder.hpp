@@ -8,11 +8,13 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -74,15 +76,57 @@ struct Place {
 struct PlainResult {
   struct Frame {
     bool present = false;
-    bool escaped = false;  ///< the text is a JSON string's body whose backslashes are doubled
+    bool escaped = false;     ///< the text is a JSON string's body whose backslashes are doubled
+    bool checked = false;     ///< the mask was decoded for its area (check_result_frame)
+    bool summarized = false;  ///< ... and it decoded: `area` is its area
     std::int64_t height = 0, width = 0;
     std::size_t begin = 0, end = 0;  ///< the mask's compressed RLE in the input text
+    std::uint64_t area = 0;
   };
   std::size_t begin = 0;  ///< where the element starts in the input text
   std::int64_t video_id = 0, category_id = 0;
   double score = 0.0;
   std::vector<Frame> frames;
 };
+
+/// Whether the body of a JSON string holds escapes: none, only doubled
+/// backslashes (true), or another (nullopt: the fast readers leave it alone).
+inline std::optional<bool> doubled_backslashes(std::string_view body) {
+  bool escaped = false;
+  for (std::size_t from = 0; from < body.size();) {
+    const void* hit = std::memchr(body.data() + from, '\\', body.size() - from);
+    if (!hit) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - body.data());
+    if (at + 1 >= body.size() || body[at + 1] != '\\') return std::nullopt;
+    escaped = true;
+    from = at + 2;
+  }
+  return escaped;
+}
+
+/// Finds the area of a result's mask in `text` (the input), which validates it:
+/// the part of reading a result that needs no videos' table, done while the
+/// input is still being walked. A mask that does not decode is left for
+/// finalize(), which reports it in its turn. `scratch` holds an escaped mask
+/// unescaped. Thread-safe: reads only the text.
+inline void check_result_frame(PlainResult::Frame& frame, std::string_view text, std::string& scratch) {
+  if (!frame.present || frame.checked) return;
+  frame.checked = true;
+  std::string_view body = text.substr(frame.begin, frame.end - frame.begin);
+  if (frame.escaped) {
+    scratch.clear();
+    append_unescaped(body, scratch);
+    body = scratch;
+  }
+  try {
+    check_size(frame.height, frame.width);
+    frame.area = compressed_area(body, static_cast<std::uint32_t>(frame.height),
+                                 static_cast<std::uint32_t>(frame.width));
+    frame.summarized = true;
+  } catch (const RleError&) {
+    // Reported by finalize(), in input order.
+  }
+}
 
 /// A ground-truth annotation of the shape YouTube-VIS and OVIS files have,
 /// {"id", "video_id", "category_id", "iscrowd", "segmentations": [null, or {"size",
@@ -196,7 +240,7 @@ class StoreBuilder {
   /// Adds a result read by a fast reader, its masks borrowed from the store's
   /// borrowed block; returns false, having added nothing, where add() would reject
   /// it, so that the caller can go through add() for the message.
-  bool add_plain(const PlainResult& result, std::size_t index) {
+  bool add_plain(PlainResult& result, std::size_t index, std::string_view text) {
     const auto video = videos_.find(result.video_id);
     if (!results_ || video == videos_.end()) return false;
     const VideoInfo& info = video->second;
@@ -204,18 +248,20 @@ class StoreBuilder {
     const std::size_t frames = result.frames.size();
     if (frames > static_cast<std::size_t>(kMaxFrames)) return false;
     if (strict_ && info.length >= 0 && static_cast<std::int64_t>(frames) != info.length) return false;
-    for (const PlainResult::Frame& frame : result.frames) {
+    for (PlainResult::Frame& frame : result.frames) {
       if (!frame.present) continue;
       if (!side_in_range(frame.height) || !side_in_range(frame.width)) return false;
       if (strict_ && (frame.height != info.height || frame.width != info.width)) return false;
+      check_result_frame(frame, text, unescaped_);
     }
     store_->begin_instance(first_result_id_ + static_cast<std::int64_t>(index), result.video_id,
                            result.category_id, result.score, 0.0);
     for (const PlainResult::Frame& frame : result.frames) {
       if (frame.present) {
-        store_->add_borrowed_frame(frame.begin, frame.end, frame.escaped,
-                                   static_cast<std::uint32_t>(frame.height),
-                                   static_cast<std::uint32_t>(frame.width));
+        store_->add_borrowed_frame(
+            frame.begin, frame.end, frame.escaped, static_cast<std::uint32_t>(frame.height),
+            static_cast<std::uint32_t>(frame.width),
+            frame.summarized ? std::optional<std::uint64_t>(frame.area) : std::nullopt);
       } else {
         store_->add_absent_frame();
       }
@@ -423,6 +469,7 @@ class StoreBuilder {
   std::shared_ptr<InstanceStore> store_ = std::make_shared<InstanceStore>();
   std::vector<std::int64_t> values_;
   Counts scratch_;
+  std::string unescaped_;  ///< an escaped mask of a result, while its area is found
 };
 
 }  // namespace ytvis

@@ -122,4 +122,79 @@ void pipeline(unsigned threads, Produce&& produce, Consume&& consume) {
   if (error) std::rethrow_exception(error);
 }
 
+/// pipeline() with the producer on a thread of its own: meanwhile the calling
+/// thread runs beside() (other work, with threads of its own if it likes), then
+/// takes up the tasks produce announces with emit() as consume(k), as the
+/// producing thread does once produce returns. The calling thread thus joins in
+/// only once its own work is done, instead of a third thread crowding two.
+/// Exceptions are rethrown once both threads are done: beside()'s first (the
+/// pending tasks then dropped), then produce's, then consume's smallest task's.
+template <class Produce, class Consume, class Beside>
+void pipeline_beside(Produce&& produce, Consume&& consume, Beside&& beside) {
+  std::mutex mutex;
+  std::condition_variable announced;
+  std::size_t ready = 0, next = 0;
+  bool finished = false, dropped = false;
+  std::exception_ptr produce_error, consume_error;
+  std::size_t error_index = 0;
+  auto work = [&] {
+    for (;;) {
+      std::size_t k = 0;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        announced.wait(lock, [&] { return next < ready || finished || dropped; });
+        if (dropped || next == ready) return;
+        k = next++;
+      }
+      try {
+        consume(k);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(mutex);
+        if (!consume_error || k < error_index) {
+          error_index = k;
+          consume_error = std::current_exception();
+        }
+      }
+    }
+  };
+  std::thread producer([&] {
+    std::exception_ptr error;
+    try {
+      produce([&] {
+        {
+          std::lock_guard<std::mutex> lock(mutex);
+          ++ready;
+        }
+        announced.notify_one();
+      });
+    } catch (...) {
+      error = std::current_exception();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      finished = true;
+      produce_error = error;
+      if (error) dropped = true;
+    }
+    announced.notify_all();
+    work();
+  });
+  std::exception_ptr beside_error;
+  try {
+    beside();
+  } catch (...) {
+    beside_error = std::current_exception();
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      dropped = true;
+    }
+    announced.notify_all();
+  }
+  work();
+  producer.join();
+  if (beside_error) std::rethrow_exception(beside_error);
+  if (produce_error) std::rethrow_exception(produce_error);
+  if (consume_error) std::rethrow_exception(consume_error);
+}
+
 }  // namespace ytvis

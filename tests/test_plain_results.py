@@ -297,3 +297,60 @@ def test_first_bad_result_is_reported_whatever_the_chunks(tmp_path: Path, mask_f
         messages.add(str(raised.value))
     assert len(messages) == 1
     assert f"result {first}" in messages.pop()
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_results_walked_beside_the_ground_truth(tmp_path: Path, threads: int) -> None:
+    # The ground truth read while the results are walked (and their masks checked
+    # by the reading thread) is read_ground_truth's; the results are those of
+    # split_results and of the Python walk, over two files: one of the usual shape
+    # with doubled backslashes, one with \u escapes that goes the general way.
+    gt, results = make_dataset(67, n_videos=6, predictions_per_video=12)
+    table = _table(gt)
+    gt_path, first, second = tmp_path / "gt.json", tmp_path / "a.json", tmp_path / "b.json"
+    gt_path.write_text(json.dumps(gt))
+    half = len(results) // 2
+    first.write_text(json.dumps(results[:half]))
+    assert "\\\\" in first.read_text()
+    rng = np.random.default_rng(1)
+    second.write_text("[" + ",".join(with_escaped_counts(r, rng) for r in results[half:]) + "]")
+    for source in (gt_path, gt_path.read_bytes()):
+        read, split = _core.read_ground_truth_walking_results(
+            source, [first, second], True, threads
+        )
+        assert_same_store(read.annotations, _core.read_ground_truth(gt_path, True).annotations)
+        assert read.video_ids == _core.read_ground_truth(gt_path, True).video_ids
+        store, starts = _core.build_results(split, *table, strict=True, borrow=True)
+        assert starts == [0, half]
+        assert_same_store(store, _core.build_store(results, *table, results=True, strict=True))
+
+
+def test_walking_beside_keeps_the_order_of_errors(tmp_path: Path) -> None:
+    gt, results = make_dataset(68, n_videos=3)
+    table = _table(gt)
+    gt_path, res_path, missing = tmp_path / "gt.json", tmp_path / "res.json", tmp_path / "none.json"
+    gt_path.write_text(json.dumps(gt))
+    bad = next(i for i, r in enumerate(results) if r["segmentations"][0])
+    results[bad]["segmentations"][0]["counts"] += "zz"
+    res_path.write_text(json.dumps(results))
+
+    def messages(read: Any, *args: Any, **kwargs: Any) -> str:
+        with pytest.raises(ValueError) as raised:
+            read(*args, **kwargs)
+        return str(raised.value)
+
+    # The ground truth's error comes first, whatever the results hold.
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"videos": [}')
+    assert messages(
+        _core.read_ground_truth_walking_results, broken, [missing, res_path]
+    ) == messages(_core.read_ground_truth, broken)
+    # The results' errors come when they are built, as from split_results.
+    for paths in ([res_path], [missing], [res_path, missing], [missing, res_path]):
+        _, split = _core.read_ground_truth_walking_results(gt_path, paths, True, 2)
+        beside = messages(_core.build_results, split, *table, strict=True)
+        alone = messages(_core.build_results, _core.split_results(paths), *table, strict=True)
+        assert beside == alone
+    assert f"result {bad} " in messages(
+        _core.build_results, _core.split_results([res_path]), *table, strict=True
+    )

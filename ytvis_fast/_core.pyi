@@ -219,7 +219,13 @@ def read_results_files(
 class SplitResults:
     """Results files walked once, their elements found but not yet parsed."""
 
-def split_results(sources: list[str | os.PathLike[str]]) -> SplitResults: ...
+def split_results(sources: list[str | os.PathLike[str]], threads: int = 0) -> SplitResults: ...
+def read_ground_truth_walking_results(
+    source: str | os.PathLike[str] | bytes,
+    results: list[str | os.PathLike[str]],
+    strict: bool = False,
+    threads: int = 0,
+) -> tuple[GroundTruthFile, SplitResults]: ...
 def build_results(
     split: SplitResults,
     video_ids: npt.ArrayLike,

@@ -132,7 +132,7 @@ def evaluate(
     # ground truth is read. Errors keep their order: the ground truth's first.
     walk = None
     if not isinstance(results, YTVOS) and (files or is_path(results)):
-        walk = Background("walk", _core.split_results, files or [results])
+        walk = Background("walk", _core.split_results, files or [results], threads or 0)
     try:
         if isinstance(gt, YTVOS):
             gt_api = gt

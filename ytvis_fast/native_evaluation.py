@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ._background import Background
 from ._io import in_file
 from ._native import _core
 from .checks import check_categories, check_max_dets, check_subset, check_unique_ids
@@ -49,18 +48,17 @@ def evaluate_files(
     results are a list of files (errors then name the file of a result)."""
     workers = threads or 0
     step(stages[0])
-    walk = Background("walk", _core.split_results, result_paths)
-    try:
-        gt = _core.read_ground_truth(gt_path, True, workers)
-        gt_store = gt.annotations
-        check_unique_ids(gt_store, gt_path)
-        known_categories = list(gt.category_ids)
-        check_categories(gt_store, known_categories, gt_path, "annotation")
-    finally:
-        walk.wait()
+    # Walking the results files is serial work that needs nothing from the ground
+    # truth: it runs beside the ground truth's reading, which then checks the
+    # masks the walk has read. Errors keep their order: the ground truth's first.
+    gt, split = _core.read_ground_truth_walking_results(gt_path, result_paths, True, workers)
+    gt_store = gt.annotations
+    check_unique_ids(gt_store, gt_path)
+    known_categories = list(gt.category_ids)
+    check_categories(gt_store, known_categories, gt_path, "annotation")
     step(stages[1])
     table = (gt.video_ids, gt.video_heights, gt.video_widths, gt.video_lengths)
-    dt_store, starts = _core.build_results(walk.result(), *table, True, workers, borrow=True)
+    dt_store, starts = _core.build_results(split, *table, True, workers, borrow=True)
     source = "<results>" if several else result_paths[0]
     try:
         check_categories(dt_store, known_categories, source, "result")

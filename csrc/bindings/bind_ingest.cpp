@@ -3,6 +3,7 @@
 #include "bindings.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -102,6 +103,31 @@ void register_ingest(py::module_& m) {
       "Parses a ground-truth JSON file (path) or document (bytes) natively.");
 
   m.def(
+      "read_ground_truth_walking_results",
+      [](py::object source, const std::vector<py::object>& results, bool strict, int threads) {
+        std::string name;
+        std::optional<JsonText> bytes;  // a path is mapped beside the walk
+        if (py::isinstance<py::bytes>(source)) {
+          bytes = text_of(source, name);
+        } else {
+          name = paths_of({source}).front();
+        }
+        SplitResults split(paths_of(results));
+        std::optional<GroundTruthFile> gt;
+        py::gil_scoped_release release;
+        const unsigned workers = resolve_threads(threads);
+        split.walk_beside(workers, [&] {
+          gt =
+              read_ground_truth(bytes ? std::move(*bytes) : JsonText::from_file(name), name, strict, workers);
+        });
+        return std::make_pair(std::move(*gt), std::move(split));
+      },
+      py::arg("source"), py::arg("results"), py::arg("strict") = false, py::arg("threads") = 0,
+      "read_ground_truth() while the results files are walked beside it, as split_results() does; "
+      "the reading thread then checks the results' masks until the walk is over. Returns the ground "
+      "truth and the split results.");
+
+  m.def(
       "read_results",
       [](py::object source, std::vector<std::int64_t> video_ids, std::vector<std::int64_t> heights,
          std::vector<std::int64_t> widths, std::vector<std::int64_t> lengths, bool strict, int threads) {
@@ -121,13 +147,13 @@ void register_ingest(py::module_& m) {
 
   m.def(
       "split_results",
-      [](const std::vector<py::object>& sources) {
+      [](const std::vector<py::object>& sources, int threads) {
         SplitResults split(paths_of(sources));
         py::gil_scoped_release release;
-        split.walk();
+        split.walk(resolve_threads(threads));
         return split;
       },
-      py::arg("sources"),
+      py::arg("sources"), py::arg("threads") = 0,
       "Maps and walks results files (the serial part of reading them) without the videos' table, so "
       "that it can run while the ground truth is read; build_results() parses them.");
 

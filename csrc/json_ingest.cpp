@@ -492,6 +492,26 @@ std::shared_ptr<InstanceStore> build_plain(const Splitter& splitter, std::vector
     for (const PlainResult::Frame& frame : results[i].frames) bytes += frame.end - frame.begin;
     return bytes;
   };
+  const auto frames_of = [&](std::size_t first, std::size_t last) {
+    std::size_t frames = 0;
+    for (std::size_t i = first; i < last; ++i) frames += results[i].frames.size();
+    return frames;
+  };
+  if (rules.borrow) {
+    // Nothing of the masks is copied and the walk's checks found their areas:
+    // one builder in input order costs less than parts and their join.
+    StoreBuilder<SimdJson> builder(rules.videos, true, rules.strict, rules.first_result_id);
+    builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
+    builder.store().reserve(results.size(), frames_of(0, results.size()));
+    for (std::size_t i = 0; i < results.size(); ++i) {
+      if (!builder.add_plain(results[i], i, splitter.text().view())) return nullptr;
+    }
+    try {
+      return builder.finish(threads);
+    } catch (const InputError&) {
+      return nullptr;
+    }
+  }
   const std::vector<std::size_t> bounds = chunk_bounds(results.size(), threads, weight);
   std::vector<std::shared_ptr<InstanceStore>> parts(bounds.size() - 1);
   std::atomic<bool> declined{false};
@@ -499,6 +519,7 @@ std::shared_ptr<InstanceStore> build_plain(const Splitter& splitter, std::vector
     parallel_for(parts.size(), threads, [&](std::size_t c) {
       StoreBuilder<SimdJson> builder(rules.videos, true, rules.strict, rules.first_result_id);
       builder.store().borrow_text(splitter.text().view(), splitter.shared_text());
+      builder.store().reserve(bounds[c + 1] - bounds[c], frames_of(bounds[c], bounds[c + 1]));
       for (std::size_t i = bounds[c]; i < bounds[c + 1]; ++i) {
         if (declined.load(std::memory_order_relaxed) ||
             !builder.add_plain(results[i], i, splitter.text().view())) {

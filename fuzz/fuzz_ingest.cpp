@@ -59,7 +59,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<ytvis::VideoInfo> videos{{1, 4, 4, 2}, {2, 3, 5, -1}, {3, 0, 0, 1}};
   try {
     std::shared_ptr<ytvis::InstanceStore> store =
-        results ? ytvis::SplitResults(ytvis::JsonText::from_bytes(bytes), "<fuzz>")
+        results ? ytvis::SplitResults(ytvis::JsonText::from_bytes(bytes), "<fuzz>", threads)
                       .build(videos, strict, threads, borrow)
                       .first
                 : ytvis::read_ground_truth(ytvis::JsonText::from_bytes(bytes), "<fuzz>", strict, threads)

@@ -190,6 +190,21 @@ def test_long_smooth_masks_decode_as_pycocotools(h: int, w: int, data: st.DataOb
     assert _oracle_decode(text, h, w) == _core.rle_counts(text, h, w).tolist()
 
 
+def _assert_decodes_as_the_oracle(text: str, h: int, w: int) -> None:
+    """The runs and the area of `text`, or the exact error (negative run at which
+    value, total exceeded), are those of the character-by-character oracle."""
+    try:
+        expected = _oracle_decode(text, h, w)
+    except _core.RleError as error:
+        for decode in (_core.rle_counts, _core.rle_area):
+            with pytest.raises(_core.RleError) as raised:
+                decode(text, h, w)
+            assert str(raised.value) == str(error)
+    else:
+        assert _core.rle_counts(text, h, w).tolist() == expected
+        assert _core.rle_area(text, h, w) == sum(expected[1::2])
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.integers(8, 60), st.integers(8, 80), st.data())
 def test_corrupted_long_strings_fail_where_the_oracle_does(
@@ -201,19 +216,7 @@ def test_corrupted_long_strings_fail_where_the_oracle_does(
     text = _coco(_smooth_mask(h, w, data))["counts"].decode()
     at = data.draw(st.integers(0, len(text) - 1))
     replacement = chr(48 + data.draw(st.integers(0, 31)))
-    corrupted = text[:at] + replacement + text[at + 1 :]
-    try:
-        expected = _oracle_decode(corrupted, h, w)
-    except _core.RleError as error:
-        with pytest.raises(_core.RleError) as raised:
-            _core.rle_counts(corrupted, h, w)
-        assert str(raised.value) == str(error)
-        with pytest.raises(_core.RleError) as raised:
-            _core.rle_area(corrupted, h, w)
-        assert str(raised.value) == str(error)
-    else:
-        assert _core.rle_counts(corrupted, h, w).tolist() == expected
-        assert _core.rle_area(corrupted, h, w) == sum(expected[1::2])
+    _assert_decodes_as_the_oracle(text[:at] + replacement + text[at + 1 :], h, w)
 
 
 @settings(max_examples=200, deadline=None)
@@ -229,14 +232,7 @@ def test_tall_masks_area_and_errors_match_the_oracle(h: int, w: int, data: st.Da
     length = data.draw(st.integers(1, 16))
     delta = data.draw(st.one_of(st.integers(-16, -10), st.integers(-16, 15)))
     corrupted = text[:at] + chr(48 + (delta & 0x1F)) * length + text[at + length :]
-    try:
-        expected = _oracle_decode(corrupted, h, w)
-    except _core.RleError as error:
-        with pytest.raises(_core.RleError) as raised:
-            _core.rle_area(corrupted, h, w)
-        assert str(raised.value) == str(error)
-    else:
-        assert _core.rle_area(corrupted, h, w) == sum(expected[1::2])
+    _assert_decodes_as_the_oracle(corrupted, h, w)
 
 
 @pytest.mark.parametrize("run", [100, 112, 120, 127, 128, 129, 140])
@@ -248,15 +244,7 @@ def test_runs_near_128_taken_below_zero_fail_where_the_oracle_does(run: int) -> 
     counts.append(h * w - sum(counts))
     text = _core.rle_encode_counts(np.array(counts), h, w)
     for at in range(3, 40):
-        corrupted = text[:at] + "@" * 16 + text[at + 16 :]
-        try:
-            expected = _oracle_decode(corrupted, h, w)
-        except _core.RleError as error:
-            with pytest.raises(_core.RleError) as raised:
-                _core.rle_area(corrupted, h, w)
-            assert str(raised.value) == str(error)
-        else:
-            assert _core.rle_area(corrupted, h, w) == sum(expected[1::2])
+        _assert_decodes_as_the_oracle(text[:at] + "@" * 16 + text[at + 16 :], h, w)
 
 
 def test_large_counts_leave_the_vectorized_path_exactly() -> None:

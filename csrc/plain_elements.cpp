@@ -65,6 +65,21 @@ bool read_size(ondemand::value value, Frame& frame) {
   return n == 2;
 }
 
+/// Whether the body of a JSON string holds escapes: none, only doubled
+/// backslashes (true), or another (nullopt: the fast readers leave it alone).
+std::optional<bool> doubled_backslashes(std::string_view body) {
+  bool escaped = false;
+  for (std::size_t from = 0; from < body.size();) {
+    const void* hit = std::memchr(body.data() + from, '\\', body.size() - from);
+    if (!hit) break;
+    const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - body.data());
+    if (at + 1 >= body.size() || body[at + 1] != '\\') return std::nullopt;
+    escaped = true;
+    from = at + 2;
+  }
+  return escaped;
+}
+
 /// Finds the string's body in the text; a backslash must come doubled. (The scan
 /// for backslashes also brings the text after the string into the cache ahead of
 /// the walk, which would otherwise wait on memory at every mask.)

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -88,21 +87,6 @@ struct PlainResult {
   double score = 0.0;
   std::vector<Frame> frames;
 };
-
-/// Whether the body of a JSON string holds escapes: none, only doubled
-/// backslashes (true), or another (nullopt: the fast readers leave it alone).
-inline std::optional<bool> doubled_backslashes(std::string_view body) {
-  bool escaped = false;
-  for (std::size_t from = 0; from < body.size();) {
-    const void* hit = std::memchr(body.data() + from, '\\', body.size() - from);
-    if (!hit) break;
-    const auto at = static_cast<std::size_t>(static_cast<const char*>(hit) - body.data());
-    if (at + 1 >= body.size() || body[at + 1] != '\\') return std::nullopt;
-    escaped = true;
-    from = at + 2;
-  }
-  return escaped;
-}
 
 /// Finds the area of a result's mask in `text` (the input), which validates it:
 /// the part of reading a result that needs no videos' table, done while the

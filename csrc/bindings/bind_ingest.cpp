@@ -155,7 +155,8 @@ void register_ingest(py::module_& m) {
       },
       py::arg("sources"), py::arg("threads") = 0,
       "Maps and walks results files (the serial part of reading them) without the videos' table, so "
-      "that it can run while the ground truth is read; build_results() parses them.");
+      "that it can run while the ground truth is read, its other threads decoding the masks the walk "
+      "has read; build_results() parses them.");
 
   m.def(
       "build_results",

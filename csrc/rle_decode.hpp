@@ -27,6 +27,10 @@ namespace ytvis::rle_detail {
 /// count two places before (pycocotools' rleToString/rleFrString use `> 2`).
 inline constexpr std::size_t kFirstDelta = 3;
 
+/// Carried counts below which the block decoders run: 16 deltas of at most 16 in
+/// size added to counts below 2^26 stay far below 2^31, and their sum below 2^31 too.
+inline constexpr std::int64_t kBlockBound = std::int64_t{1} << 26;
+
 /// Throws RleError unless the counts' total is height * width.
 void check_total(std::uint64_t total, std::uint32_t height, std::uint32_t width);
 
@@ -144,9 +148,7 @@ inline void sum_single_character_blocks(std::string_view text, std::uint64_t exp
   const __m128i ones = _mm_set1_epi16(1);
   // Lanes hold each delta plus 16; the weights' total (36) and count (8) of 16s go.
   const __m128i bias = _mm_set_epi32(16 * 8, 16 * 8, 16 * 36, 16 * 36);
-  constexpr std::int64_t kBlockBound = std::int64_t{1} << 26;
-  while (state.position + 16 <= text.size() && state.before_last < kBlockBound && state.last < kBlockBound &&
-         state.before_last >= 0 && state.last >= 0) {
+  while (state.position + 16 <= text.size() && state.before_last < kBlockBound && state.last < kBlockBound) {
     const __m128i c = _mm_sub_epi8(
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + state.position)), _mm_set1_epi8(48));
     if (_mm_movemask_epi8(_mm_slli_epi16(c, 2)) != 0) return;  // a value of several characters
@@ -199,9 +201,6 @@ DecodeTotals decode_values(std::string_view text, std::uint32_t height, std::uin
   std::size_t index = 0, p = 0;
   while (p < text.size()) {
 #if defined(YTVIS_RLE_SSE2)
-    // 16 deltas of at most 16 in size added to counts below 2^26 stay far below
-    // 2^31, and their sum below 2^31 too.
-    constexpr std::int64_t kBlockBound = std::int64_t{1} << 26;
     if constexpr (!Checked) {
       if constexpr (!Sink::wants_counts()) {
         if (index >= kFirstDelta) {

@@ -37,8 +37,8 @@ double pairwise_sum(const double* values, std::size_t n) {
   return pairwise_sum(values, half) + pairwise_sum(values + half, n - half);
 }
 
-}  // namespace
-
+/// Appends the mask written as `escaped`, a JSON string's body whose every escape
+/// is a doubled backslash, unescaped.
 void append_unescaped(std::string_view escaped, std::string& out) {
   std::size_t from = 0;
   while (from < escaped.size()) {
@@ -48,6 +48,15 @@ void append_unescaped(std::string_view escaped, std::string& out) {
     out.append(escaped, from, at + 1 - from);  // up to the first of the two backslashes
     from = at + 2;
   }
+}
+
+}  // namespace
+
+std::string_view unescaped(std::string_view text, bool escaped, std::string& scratch) {
+  if (!escaped) return text;
+  scratch.clear();
+  append_unescaped(text, scratch);
+  return scratch;
 }
 
 double numpy_mean(const std::vector<double>& values) {
@@ -190,11 +199,7 @@ void InstanceStore::own_text() {
 }
 
 std::string_view InstanceStore::mask_text(const FrameRecord& record, std::string& scratch) const {
-  const std::string_view raw = text(record);
-  if (!record.escaped) return raw;
-  scratch.clear();
-  append_unescaped(raw, scratch);
-  return scratch;
+  return unescaped(text(record), record.escaped, scratch);
 }
 
 void InstanceStore::set_given_box(std::size_t frame, const Box& box) {

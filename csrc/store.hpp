@@ -37,9 +37,10 @@ struct FrameRecord {
   Box box;                   ///< given box, or the mask's box after compute_boxes()
 };
 
-/// Appends the mask written as `escaped`, a JSON string's body whose every escape
-/// is a doubled backslash (the only escape the readers borrow), unescaped.
-void append_unescaped(std::string_view escaped, std::string& out);
+/// A mask as borrowed from JSON text: `text` itself, or, when `escaped` (a JSON
+/// string's body whose every escape is a doubled backslash, the only escape the
+/// readers borrow), its unescaped copy in `scratch`.
+std::string_view unescaped(std::string_view text, bool escaped, std::string& scratch);
 
 /// Numpy-compatible mean of the values (pairwise summation as numpy's add.reduce
 /// does for contiguous float64, then one division), so averages match bit for bit.

@@ -96,12 +96,8 @@ struct PlainResult {
 inline void check_result_frame(PlainResult::Frame& frame, std::string_view text, std::string& scratch) {
   if (!frame.present || frame.checked) return;
   frame.checked = true;
-  std::string_view body = text.substr(frame.begin, frame.end - frame.begin);
-  if (frame.escaped) {
-    scratch.clear();
-    append_unescaped(body, scratch);
-    body = scratch;
-  }
+  const std::string_view body =
+      unescaped(text.substr(frame.begin, frame.end - frame.begin), frame.escaped, scratch);
   try {
     check_size(frame.height, frame.width);
     frame.area = compressed_area(body, static_cast<std::uint32_t>(frame.height),
